@@ -1,0 +1,85 @@
+{# Customer flows per employment area, month and target group: active customers, starts,
+   exits, and the outcomes of the month's exits (only observable ones count in a rate). #}
+
+with episodes as (
+    select
+        e.service_period_id,
+        e.person_key,
+        e.employment_area_code,
+        e.start_date,
+        e.end_date,
+        e.is_exited,
+        least(coalesce(e.end_date, {{ as_of() }}), {{ as_of() }}) as observed_end,
+        g.target_group,
+        o.employed_open_6m,
+        o.employed_open_12m,
+        o.next_step_90d
+    from {{ ref('int_service_episodes') }} as e
+    inner join {{ ref('int_episode_target_groups') }} as g
+        on g.service_period_id = e.service_period_id
+    inner join {{ ref('int_episode_outcomes') }} as o on o.service_period_id = e.service_period_id
+),
+
+spine as (
+    select * from {{ ref('int_area_month_spine') }}
+),
+
+active as (
+    select
+        s.employment_area_code,
+        s.month_start,
+        s.target_group,
+        count(distinct e.person_key) as active_customers
+    from spine as s
+    inner join episodes as e
+        on e.employment_area_code = s.employment_area_code
+        and e.target_group = s.target_group
+        and e.start_date <= s.month_end
+        and e.observed_end >= s.month_start
+    group by s.employment_area_code, s.month_start, s.target_group
+),
+
+starts as (
+    select
+        employment_area_code,
+        cast(date_trunc('month', start_date) as date) as month_start,
+        target_group,
+        count(*) as starts
+    from episodes
+    group by all
+),
+
+exits as (
+    select
+        employment_area_code,
+        cast(date_trunc('month', end_date) as date) as month_start,
+        target_group,
+        count(*) as exits,
+        count(employed_open_6m) as exits_observable_6m,
+        count_if(employed_open_6m) as employed_open_6m,
+        count(employed_open_12m) as exits_observable_12m,
+        count_if(employed_open_12m) as employed_open_12m,
+        count(next_step_90d) as exits_observable_90d,
+        count_if(next_step_90d = 'NO_SERVICE_NO_WORK') as fell_between
+    from episodes
+    where is_exited
+    group by all
+)
+
+select
+    s.employment_area_code,
+    s.month_start,
+    s.target_group,
+    coalesce(a.active_customers, 0) as active_customers,
+    coalesce(st.starts, 0) as starts,
+    coalesce(x.exits, 0) as exits,
+    coalesce(x.exits_observable_6m, 0) as exits_observable_6m,
+    coalesce(x.employed_open_6m, 0) as employed_open_6m,
+    coalesce(x.exits_observable_12m, 0) as exits_observable_12m,
+    coalesce(x.employed_open_12m, 0) as employed_open_12m,
+    coalesce(x.exits_observable_90d, 0) as exits_observable_90d,
+    coalesce(x.fell_between, 0) as fell_between
+from spine as s
+left join active as a using (employment_area_code, month_start, target_group)
+left join starts as st using (employment_area_code, month_start, target_group)
+left join exits as x using (employment_area_code, month_start, target_group)

@@ -1,0 +1,53 @@
+{# Employment-area KPIs per month (first day) and target group. #}
+
+with spend as (
+    select employment_area_code, period_month as month_start, 'ALL' as target_group,
+        sum(allocated_eur) as spend_eur
+    from {{ ref('int_invoice_allocations') }}
+    group by all
+    union all
+    select a.employment_area_code, a.period_month, g.target_group, sum(a.allocated_eur)
+    from {{ ref('int_invoice_allocations') }} as a
+    inner join {{ ref('int_episode_target_groups') }} as g
+        on g.service_period_id = a.service_period_id
+    where g.target_group <> 'ALL'
+    group by all
+)
+
+select
+    f.employment_area_code,
+    f.month_start,
+    f.target_group,
+    f.active_customers,
+    f.starts,
+    f.exits,
+    f.exits_observable_6m,
+    f.employed_open_6m,
+    {{ rate_columns('employed_open_6m', 'f.employed_open_6m', 'f.exits_observable_6m') }},
+    f.exits_observable_12m,
+    f.employed_open_12m,
+    {{ rate_columns('employed_open_12m', 'f.employed_open_12m', 'f.exits_observable_12m') }},
+    f.exits_observable_90d,
+    f.fell_between,
+    {{ rate_columns('fell_between', 'f.fell_between', 'f.exits_observable_90d') }},
+    coalesce(sp.spend_eur, 0) as spend_eur,
+    case when s.month_end <= {{ as_of() }} then coalesce(r.unemployed_jobseekers, 0) end
+        as unemployed_jobseekers,
+    case when s.month_end <= {{ as_of() }} then coalesce(r.long_term_unemployed, 0) end
+        as long_term_unemployed,
+    case when s.month_end <= {{ as_of() }} then coalesce(r.in_activating_services, 0) end
+        as in_activating_services,
+    case
+        when s.month_end <= {{ as_of() }}
+            and coalesce(r.unemployed_jobseekers, 0) + coalesce(r.in_activating_services, 0) > 0
+            then 100.0 * r.in_activating_services
+            / (coalesce(r.unemployed_jobseekers, 0) + r.in_activating_services)
+    end as activation_rate,
+    s.month_end <= {{ as_of() }} as is_complete_month,
+    {{ as_of() }} as as_of_date
+from {{ ref('int_area_month_flows') }} as f
+inner join {{ ref('int_area_month_spine') }} as s
+    using (employment_area_code, month_start, target_group)
+left join {{ ref('int_area_month_register') }} as r
+    using (employment_area_code, month_start, target_group)
+left join spend as sp using (employment_area_code, month_start, target_group)

@@ -1,0 +1,18 @@
+with latest as (
+    {{ latest_version(source('purchases', 'contracts'), ['contract_id']) }}
+)
+
+select
+    contract_id,
+    business_id,
+    employment_area_code,
+    service_code,
+    operating_model,
+    procurement_route,
+    pricing_model,
+    unit_price_eur,
+    valid_from,
+    valid_to,
+    updated_at,
+    _delivery_id as delivery_id
+from latest

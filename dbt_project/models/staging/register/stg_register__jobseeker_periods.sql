@@ -1,0 +1,14 @@
+with latest as (
+    {{ latest_version(source('register', 'jobseeker_periods'), ['period_id']) }}
+)
+
+select
+    period_id,
+    person_key,
+    status,
+    municipality_code,
+    start_date,
+    end_date,
+    updated_at,
+    _delivery_id as delivery_id
+from latest

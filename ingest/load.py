@@ -1,0 +1,199 @@
+"""Loads a landing folder into the lake, one delivered file at a time.
+
+Each file is read, validated against its entity's contract, pseudonymised, and written as
+Parquet with its quarantine and one load-log row. A file whose content was already loaded is
+skipped (the load log is the manifest), so running the same delivery twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+
+from ingest import lake
+from ingest.contract import FILE_FORMATS, Entity, entities_of, entity_named
+from ingest.pseudonymise import PseudonymKey, mask_codes_in_text
+from ingest.readers import ROW_NO, RejectedFile, read_raw
+from ingest.validate import validate
+
+log = logging.getLogger(__name__)
+REJECTED_RULE = "FILE_REJECTED"
+
+
+class KeyMismatchError(RuntimeError):
+    """The lake holds pseudonyms made with another key: mixing them would split people."""
+
+
+@dataclass(frozen=True)
+class DeliveredFile:
+    source: str
+    delivery_id: str
+    path: Path
+    entity: Entity | None  # None: the name matches no entity of the source
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.source}/{self.delivery_id}/{self.name}"
+
+
+def discover(landing: Path, source: str) -> list[DeliveredFile]:
+    """Files of every delivery of a source, in delivery order. `_`/`.` names are not data."""
+    source_dir = landing / source
+    if not source_dir.is_dir():
+        return []
+    files = []
+    for delivery in sorted(d for d in source_dir.iterdir() if d.is_dir() and _is_data(d)):
+        for path in sorted(p for p in delivery.iterdir() if p.is_file() and _is_data(p)):
+            entity = None
+            if path.suffix.lower().lstrip(".") in FILE_FORMATS:
+                entity = entity_named(source, path.stem.lower())
+            files.append(DeliveredFile(source, delivery.name, path, entity))
+    return files
+
+
+def _is_data(path: Path) -> bool:
+    return not path.name.startswith(("_", "."))
+
+
+def ingest_source(landing: Path, source: str, lake_dir: Path, key: PseudonymKey) -> pl.DataFrame:
+    """Loads every new file of a source; returns the load-log rows of this run."""
+    lake.ensure_placeholders(lake_dir)
+    history = lake.read_load_log(lake_dir)
+    _check_key(history, key)
+    loaded = {
+        (r["source"], r["delivery_id"], r["file"]): r["content_sha256"]
+        for r in history.iter_rows(named=True)
+    }
+    rows = []
+    for delivered in discover(landing, source):
+        digest = _sha256(delivered.path)
+        if loaded.get((source, delivered.delivery_id, delivered.name)) == digest:
+            log.info("%s: already loaded, skipped", delivered.display_name)
+            continue
+        rows.append(ingest_file(delivered, digest, lake_dir, key))
+    return pl.DataFrame(rows, schema=lake.LOAD_LOG_SCHEMA, orient="row")
+
+
+def ingest_file(
+    delivered: DeliveredFile, digest: str, lake_dir: Path, key: PseudonymKey
+) -> tuple[object, ...]:
+    started = time.perf_counter()
+    dialect: dict[str, str] = {}
+    unknown: list[str] = []
+    rejection = None
+    try:
+        if delivered.entity is None:
+            raise RejectedFile(delivered.display_name, _unknown_entity_message(delivered))
+        raw = read_raw(delivered.path, delivered.display_name)
+        dialect = raw.dialect
+        rows_read = raw.frame.height
+        try:
+            result = validate(raw.frame, delivered.entity, delivered.display_name, key)
+        except RejectedFile as error:
+            rejection = error
+            quarantined = _all_rows_rejected(raw.frame, str(error))
+            loaded = None
+        else:
+            loaded, quarantined, unknown = result.loaded, result.quarantined, result.unknown_columns
+    except RejectedFile as error:
+        rejection, rows_read, loaded = error, 0, None
+        quarantined = _all_rows_rejected(pl.DataFrame({ROW_NO: []}), str(error))
+    if loaded is not None:
+        _write_loaded(loaded, delivered, lake_dir)
+    _write_quarantine(quarantined, delivered, lake_dir)
+    reason = mask_codes_in_text(str(rejection)) if rejection else None
+    if reason:
+        log.warning("rejected %s", reason)
+    row = (
+        delivered.source,
+        delivered.delivery_id,
+        delivered.name,
+        delivered.entity.name if delivered.entity else None,
+        digest,
+        dialect.get("format"),
+        dialect.get("encoding"),
+        dialect.get("delimiter"),
+        rows_read,
+        0 if loaded is None else loaded.height,
+        quarantined.height,
+        rejection is not None,
+        reason,
+        ",".join(unknown) or None,
+        key.key_id,
+        round(time.perf_counter() - started, 3),
+        datetime.now().replace(microsecond=0),
+    )
+    frame = pl.DataFrame([row], schema=lake.LOAD_LOG_SCHEMA, orient="row")
+    path = lake.load_log_file(lake_dir, delivered.source, delivered.delivery_id, delivered.name)
+    lake.write_atomically(frame, path)
+    return row
+
+
+def _unknown_entity_message(delivered: DeliveredFile) -> str:
+    names = ", ".join(e.name for e in entities_of(delivered.source))
+    formats = ", ".join(FILE_FORMATS)
+    return f"not a file of the contract: a {delivered.source} file is one of {names} as {formats}"
+
+
+def _all_rows_rejected(frame: pl.DataFrame, reason: str) -> pl.DataFrame:
+    return frame.select(
+        pl.col(ROW_NO),
+        pl.lit(REJECTED_RULE).alias("rule"),
+        pl.lit(mask_codes_in_text(reason)).alias("violations"),
+        pl.lit(None, pl.String).alias("record_key"),
+        pl.lit(None, pl.String).alias("person_ref"),
+    )
+
+
+def _write_loaded(loaded: pl.DataFrame, delivered: DeliveredFile, lake_dir: Path) -> None:
+    assert delivered.entity is not None
+    frame = loaded.with_columns(
+        pl.lit(delivered.delivery_id).alias(lake.DELIVERY_ID),
+        pl.lit(delivered.display_name).alias(lake.SOURCE_FILE),
+    ).select(list(lake.entity_schema(delivered.entity)))
+    path = lake.data_file(lake_dir, delivered.entity, delivered.delivery_id, delivered.name)
+    lake.write_atomically(frame, path)
+
+
+def _write_quarantine(quarantined: pl.DataFrame, delivered: DeliveredFile, lake_dir: Path) -> None:
+    frame = quarantined.select(
+        pl.lit(delivered.source).alias("source"),
+        pl.lit(delivered.entity.name if delivered.entity else None, pl.String).alias("entity"),
+        pl.lit(delivered.delivery_id).alias("delivery_id"),
+        pl.lit(delivered.name).alias("file"),
+        pl.col(ROW_NO).cast(pl.Int64).alias("row_no"),
+        "rule",
+        "violations",
+        "record_key",
+        "person_ref",
+    )
+    path = lake.quarantine_file(lake_dir, delivered.source, delivered.delivery_id, delivered.name)
+    lake.write_atomically(frame, path)
+
+
+def _check_key(history: pl.DataFrame, key: PseudonymKey) -> None:
+    used = set(history["pseudonym_key_id"].drop_nulls().unique().to_list())
+    if used and key.key_id not in used:
+        raise KeyMismatchError(
+            f"The lake was pseudonymised with key id {sorted(used)}, this run's key has id "
+            f"{key.key_id}. Pseudonyms from different keys cannot be linked; use the same key "
+            "or start a new lake."
+        )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,198 @@
+"""Typed parsing of the contract's column kinds, as polars expressions over text columns.
+
+For every column this gives the parsed value, whether a non-empty value failed to parse, and
+whether the value at least has the shape of its type. A column where nothing has the shape is
+"the wrong type throughout" and rejects the file; a value of the right shape that is still
+invalid (31.2.2025, a wrong check character) quarantines its row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+from stdnum.fi import ytunnus
+
+from ingest import reference
+from ingest.contract import Column, Kind
+from ingest.pseudonymise import UPSTREAM_PREFIX, is_valid_identity_code
+
+_SPACES = r"[\s\u00a0\u202f]"
+_TRUE = ["true", "1", "k", "kyllä", "yes", "y", "t", "1.0"]
+_FALSE = ["false", "0", "e", "ei", "no", "n", "f", "0.0"]
+_DATE_SHAPE = r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4})$"
+_TIMESTAMP_SHAPE = r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4})([ T]\d{1,2}:\d{2}.*)?$"
+_IDENTITY_SHAPE = r"^\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]$"
+_LOCAL_FORMATS = (
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%d %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%Y-%m-%d",
+    "%d.%m.%Y",
+)
+_ZONED_FORMATS = ("%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%d %H:%M%:z")
+LOCAL_TIME_ZONE = "Europe/Helsinki"
+
+INVALID_RULE = {
+    Kind.IDENTITY_CODE: "INVALID_IDENTITY_CODE",
+    Kind.BUSINESS_ID: "INVALID_BUSINESS_ID",
+    Kind.MUNICIPALITY: "UNKNOWN_MUNICIPALITY",
+    Kind.CODE: "UNKNOWN_CODE",
+    Kind.LANGUAGE: "INVALID_LANGUAGE_CODE",
+    Kind.TEXT: "INVALID_TEXT",
+    Kind.INT: "INVALID_NUMBER",
+    Kind.DECIMAL: "INVALID_NUMBER",
+    Kind.DATE: "INVALID_DATE",
+    Kind.TIMESTAMP: "INVALID_TIMESTAMP",
+    Kind.BOOL: "INVALID_BOOLEAN",
+}
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: pl.Expr  # typed value; null where empty or invalid
+    has_shape: pl.Expr  # the raw value looks like this kind (used to reject whole files)
+
+
+def cleaned(name: str) -> pl.Expr:
+    """The raw text, trimmed, with empty strings as null."""
+    text = pl.col(name).str.strip_chars()
+    return pl.when(text == "").then(None).otherwise(text)
+
+
+def parse_column(column: Column) -> Parsed:
+    return _PARSERS[column.kind](cleaned(column.name), column)
+
+
+def output_dtype(column: Column) -> pl.DataType:
+    return {
+        Kind.INT: pl.Int64(),
+        Kind.DECIMAL: pl.Decimal(18, column.scale),
+        Kind.DATE: pl.Date(),
+        Kind.TIMESTAMP: pl.Datetime("us"),
+        Kind.BOOL: pl.Boolean(),
+    }.get(column.kind, pl.String())
+
+
+def _text(raw: pl.Expr, column: Column) -> Parsed:
+    return Parsed(raw, pl.lit(True))
+
+
+def _code(raw: pl.Expr, column: Column) -> Parsed:
+    code = raw.str.to_uppercase()
+    if column.code_set is None:
+        return Parsed(code, pl.lit(True))
+    allowed = sorted(reference.code_sets()[column.code_set])
+    return Parsed(pl.when(code.is_in(allowed)).then(code), code.str.contains(r"^[A-Z0-9_]+$"))
+
+
+def _language(raw: pl.Expr, column: Column) -> Parsed:
+    code = raw.str.to_lowercase()
+    return Parsed(pl.when(code.str.contains(r"^[a-z]{2}$")).then(code), pl.lit(True))
+
+
+def _municipality(raw: pl.Expr, column: Column) -> Parsed:
+    digits = raw.str.replace(r"\.0+$", "")
+    code = digits.str.zfill(3)
+    known = sorted(reference.municipalities())
+    shape = digits.str.contains(r"^\d{1,3}$")
+    return Parsed(pl.when(shape & code.is_in(known)).then(code), shape)
+
+
+def _integer(raw: pl.Expr, column: Column) -> Parsed:
+    text = raw.str.replace_all(_SPACES, "").str.replace(r"[.,]0+$", "")
+    return Parsed(text.cast(pl.Int64, strict=False), text.str.contains(r"^[-+]?\d+$"))
+
+
+def _decimal(raw: pl.Expr, column: Column) -> Parsed:
+    text = raw.str.replace_all(_SPACES, "")
+    comma_last = text.str.contains(r",\d*$")
+    # `1 234,50`, `1234,50` and `1.234,50` all mean 1234.50; so do `1234.50` and `1,234.50`.
+    normal = (
+        pl.when(comma_last)
+        .then(text.str.replace_all(r"\.", "").str.replace(",", "."))
+        .otherwise(text.str.replace_all(",", ""))
+    )
+    shape = normal.str.contains(r"^[-+]?\d+(\.\d+)?$")
+    fits_scale = normal.str.contains(rf"^[-+]?\d+(\.\d{{1,{column.scale}}})?$")
+    value = pl.when(fits_scale).then(normal).cast(pl.Decimal(18, column.scale), strict=False)
+    return Parsed(value, shape)
+
+
+def _date(raw: pl.Expr, column: Column) -> Parsed:
+    # Spreadsheets and Parquet timestamps carry a midnight time on pure dates.
+    text = raw.str.replace(r"[ T]00:00(:00(\.0+)?)?$", "")
+    value = pl.coalesce(
+        text.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+        text.str.strptime(pl.Date, "%d.%m.%Y", strict=False),
+    )
+    return Parsed(value, text.str.contains(_DATE_SHAPE))
+
+
+def _timestamp(raw: pl.Expr, column: Column) -> Parsed:
+    text = raw.str.replace("T", " ").str.replace(r"Z$", "+00:00")
+    local = [text.str.strptime(pl.Datetime("us"), f, strict=False) for f in _LOCAL_FORMATS]
+    zoned = [
+        text.str.strptime(pl.Datetime("us", "UTC"), f, strict=False)
+        .dt.convert_time_zone(LOCAL_TIME_ZONE)
+        .dt.replace_time_zone(None)
+        for f in _ZONED_FORMATS
+    ]
+    return Parsed(pl.coalesce(*local, *zoned), text.str.contains(_TIMESTAMP_SHAPE))
+
+
+def _boolean(raw: pl.Expr, column: Column) -> Parsed:
+    word = raw.str.to_lowercase()
+    value = pl.when(word.is_in(_TRUE)).then(True).when(word.is_in(_FALSE)).then(False)
+    return Parsed(value, word.is_in(_TRUE + _FALSE))
+
+
+def _identity_code(raw: pl.Expr, column: Column) -> Parsed:
+    upstream = raw.str.starts_with(UPSTREAM_PREFIX)
+    code = pl.when(upstream).then(raw).otherwise(raw.str.to_uppercase())
+    valid = upstream | code.map_batches(_valid_codes, return_dtype=pl.Boolean)
+    return Parsed(pl.when(valid).then(code), upstream | code.str.contains(_IDENTITY_SHAPE))
+
+
+def _business_id(raw: pl.Expr, column: Column) -> Parsed:
+    normal = raw.map_batches(_business_ids, return_dtype=pl.String)
+    return Parsed(normal, raw.str.contains(r"^\d{6,7}-?\d$"))
+
+
+def _on_unique(series: pl.Series, check: Callable[[str], object], dtype: pl.DataType) -> pl.Series:
+    """Applies a Python check once per distinct value: registers repeat each person many times."""
+    distinct = series.drop_nulls().unique()
+    mapping = pl.DataFrame(
+        {"value": distinct, "result": pl.Series([check(v) for v in distinct], dtype=dtype)}
+    )
+    joined = series.to_frame("value").join(mapping, on="value", how="left", maintain_order="left")
+    return joined["result"]
+
+
+def _valid_codes(series: pl.Series) -> pl.Series:
+    return _on_unique(series, is_valid_identity_code, pl.Boolean()).fill_null(False)
+
+
+def _normal_business_id(value: str) -> str | None:
+    return ytunnus.format(value) if ytunnus.is_valid(value) else None
+
+
+def _business_ids(series: pl.Series) -> pl.Series:
+    return _on_unique(series, _normal_business_id, pl.String())
+
+
+_PARSERS: dict[Kind, Callable[[pl.Expr, Column], Parsed]] = {
+    Kind.IDENTITY_CODE: _identity_code,
+    Kind.BUSINESS_ID: _business_id,
+    Kind.MUNICIPALITY: _municipality,
+    Kind.CODE: _code,
+    Kind.LANGUAGE: _language,
+    Kind.TEXT: _text,
+    Kind.INT: _integer,
+    Kind.DECIMAL: _decimal,
+    Kind.DATE: _date,
+    Kind.TIMESTAMP: _timestamp,
+    Kind.BOOL: _boolean,
+}

@@ -1,0 +1,135 @@
+"""The `vaikuttavuus` command: generate demo deliveries, run the pipeline, open the UI."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from orchestration.settings import DATA_DIR, PROJECT_ROOT, Settings
+
+DAGSTER_HOME_ENV = "DAGSTER_HOME"
+DEFAULT_DAGSTER_HOME = DATA_DIR / "dagster_home"
+_DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return args.command(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vaikuttavuus", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    generate = commands.add_parser("generate", help="write a synthetic landing folder")
+    generate.add_argument("--out", type=Path, required=True, help="landing folder to create")
+    generate.add_argument("--persons", type=int, default=5000)
+    generate.add_argument("--seed", type=int, default=20251)
+    generate.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 10, 31))
+    generate.set_defaults(command=_generate)
+
+    run = commands.add_parser("run", help="load a landing folder and materialise every asset")
+    run.add_argument("--landing", type=Path, required=True, help="landing folder (see README)")
+    run.add_argument("--warehouse", type=Path, help="DuckDB file dbt builds")
+    run.add_argument("--exports", type=Path, help="folder for the leadership exports")
+    run.add_argument("--lake", type=Path, help="folder for the validated Parquet")
+    run.add_argument(
+        "--as-of", type=date.fromisoformat, help="default: latest updated_at in the deliveries"
+    )
+    run.add_argument("--key-file", type=Path, help="file holding the pseudonymisation key")
+    run.add_argument(
+        "--demo", action="store_true", help="synthetic data only: use the public demo key"
+    )
+    run.set_defaults(command=_run)
+
+    dev = commands.add_parser("dev", help="open the Dagster UI (dagster dev) on the asset graph")
+    dev.set_defaults(command=_dev)
+    return parser
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from ingest.generator import generate_landing
+
+    summary = generate_landing(args.out, persons=args.persons, seed=args.seed, as_of=args.as_of)
+    print(f"Wrote a synthetic landing folder to {args.out.resolve()}")
+    for line in _generation_lines(summary):
+        print(f"  {line}")
+    return 0
+
+
+def _generation_lines(summary: dict) -> list[str]:
+    files = summary.get("files", {})
+    return [f"{name}: {rows} rows" for name, rows in sorted(files.items())]
+
+
+def _settings_from_args(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, object] = {"landing_dir": str(args.landing.resolve()), "demo": args.demo}
+    paths = (("warehouse", "warehouse_path"), ("exports", "exports_dir"), ("lake", "lake_dir"))
+    for option, field in paths:
+        value = getattr(args, option)
+        if value is not None:
+            overrides[field] = str(value.resolve())
+    if args.as_of is not None:
+        overrides["as_of"] = args.as_of.isoformat()
+    return Settings.from_env(**overrides)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ingest.pseudonymise import KEY_FILE_ENV, MissingKeyError, load_key
+
+    if not args.landing.is_dir():
+        print(f"error: landing folder {args.landing} does not exist", file=sys.stderr)
+        return 2
+    if args.key_file is not None:
+        os.environ[KEY_FILE_ENV] = str(args.key_file.resolve())
+    try:
+        key = load_key(demo=args.demo)
+    except (MissingKeyError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    settings = _settings_from_args(args)
+    settings.apply_to_environment()
+    log_file = _start_log_file(settings.logs)
+    if key.is_demo:
+        print("Demo mode: identity codes are pseudonymised with the PUBLIC demo key.")
+    from orchestration.run import run_pipeline
+
+    return run_pipeline(settings, log_file)
+
+
+def _start_log_file(logs_dir: Path) -> Path:
+    logs_dir.mkdir(parents=True, exist_ok=True)
+    path = logs_dir / f"run-{datetime.now():%Y%m%d-%H%M%S}.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for name in ("ingest", "publish", "quality", "orchestration", "dagster"):
+        logging.getLogger(name).addHandler(handler)
+        logging.getLogger(name).setLevel(logging.INFO)
+    return path
+
+
+def ensure_dagster_home() -> Path:
+    """Dagster's run storage (SQLite) under the project's data folder unless set elsewhere."""
+    home = Path(os.environ.get(DAGSTER_HOME_ENV) or DEFAULT_DAGSTER_HOME).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(_DAGSTER_YAML, encoding="utf-8")
+    os.environ[DAGSTER_HOME_ENV] = str(home)
+    return home
+
+
+def _dev(args: argparse.Namespace) -> int:
+    Settings.from_env().apply_to_environment()
+    ensure_dagster_home()
+    command = [sys.executable, "-m", "dagster", "dev", "-w", str(PROJECT_ROOT / "workspace.yaml")]
+    return subprocess.call(command, cwd=PROJECT_ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""The Dagster code location: ingest -> dbt -> exports, checks, and the nightly schedule."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.dbt import warehouse
+from orchestration.exports import leadership_workbook
+from orchestration.ingest import ingest_assets
+from orchestration.project import dbt_project
+from orchestration.settings import Settings
+from quality.checks import raw_expectation_checks
+
+dbt_project.prepare_if_dev()
+
+nightly_job = dg.define_asset_job(
+    "nightly_run",
+    selection=dg.AssetSelection.all(),
+    description="Loads new deliveries, rebuilds the warehouse, runs every check, exports.",
+)
+
+nightly_schedule = dg.ScheduleDefinition(
+    name="nightly_at_two",
+    job=nightly_job,
+    cron_schedule="0 2 * * *",
+    execution_timezone="Europe/Helsinki",
+)
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[*ingest_assets, warehouse, leadership_workbook],
+        asset_checks=raw_expectation_checks,
+        jobs=[nightly_job],
+        schedules=[nightly_schedule],
+        resources={"dbt": DbtCliResource(project_dir=dbt_project), "settings": settings},
+        # One process, one DuckDB writer; the multiprocess executor costs seconds per step.
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions(Settings.from_env())

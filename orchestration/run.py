@@ -1,0 +1,120 @@
+"""Runs the whole asset graph in this process and prints what happened."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+
+from ingest.lake import read_load_log
+from orchestration.settings import Settings
+
+log = logging.getLogger(__name__)
+# Step-by-step events stay in Dagster's event log (the UI); the console gets warnings and up.
+_QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    asset: str
+    check: str
+    passed: bool
+    severity: str
+
+
+@dataclass(frozen=True)
+class RunReport:
+    success: bool
+    run_id: str
+    files: pl.DataFrame  # load-log rows of this run
+    checks: list[CheckOutcome]
+    exports_folder: str | None
+
+    @property
+    def failed_checks(self) -> list[CheckOutcome]:
+        return [c for c in self.checks if not c.passed]
+
+
+def execute(settings: Settings) -> RunReport:
+    """Materialises every asset (and runs every check) of the code location in-process."""
+    from orchestration.cli import ensure_dagster_home
+    from orchestration.project import prepare_manifest
+
+    settings.apply_to_environment()
+    ensure_dagster_home()
+    prepare_manifest()
+    from orchestration.definitions import build_definitions
+
+    started = datetime.now().replace(microsecond=0)
+    job = build_definitions(settings).get_job_def("nightly_run")
+    result = job.execute_in_process(
+        instance=dg.DagsterInstance.get(), run_config=_QUIET_CONSOLE, raise_on_error=False
+    )
+    return RunReport(
+        success=result.success,
+        run_id=result.run_id,
+        files=_files_loaded_since(settings.lake, started),
+        checks=_check_outcomes(result),
+        exports_folder=_exports_folder(result),
+    )
+
+
+def _files_loaded_since(lake: Path, started: datetime) -> pl.DataFrame:
+    this_run = read_load_log(lake).filter(pl.col("loaded_at") >= started)
+    return this_run.sort("source", "delivery_id", "file")
+
+
+def _check_outcomes(result: dg.ExecuteInProcessResult) -> list[CheckOutcome]:
+    return [
+        CheckOutcome(
+            asset=e.asset_key.to_user_string(),
+            check=e.check_name,
+            passed=e.passed,
+            severity=e.severity.value,
+        )
+        for e in result.get_asset_check_evaluations()
+    ]
+
+
+def _exports_folder(result: dg.ExecuteInProcessResult) -> str | None:
+    from orchestration.exports import EXPORTS_KEY
+
+    for event in result.get_asset_materialization_events():
+        if event.asset_key == EXPORTS_KEY:
+            return str(event.materialization.metadata["folder"].value)
+    return None
+
+
+def run_pipeline(settings: Settings, log_file: Path) -> int:
+    report = execute(settings)
+    print(format_report(report, settings, log_file))
+    return 0 if report.success and not report.failed_checks else 1
+
+
+def format_report(report: RunReport, settings: Settings, log_file: Path) -> str:
+    lines = ["", "Files loaded in this run:"]
+    if report.files.is_empty():
+        lines.append("  (no new deliveries)")
+    for r in report.files.iter_rows(named=True):
+        status = f"REJECTED: {r['rejection_reason']}" if r["rejected"] else ""
+        lines.append(
+            f"  {r['source']}/{r['delivery_id']}/{r['file']:<32} read {r['rows_read']:>8}"
+            f"  loaded {r['rows_loaded']:>8}  quarantined {r['rows_quarantined']:>6}  {status}"
+        )
+    passed = sum(c.passed for c in report.checks)
+    lines += ["", f"Checks: {passed} passed, {len(report.failed_checks)} failed"]
+    lines += [f"  FAILED {c.asset} :: {c.check} ({c.severity})" for c in report.failed_checks]
+    lines += [
+        "",
+        f"Run {'succeeded' if report.success else 'FAILED'} (Dagster run {report.run_id})",
+        f"  warehouse : {settings.warehouse}",
+        f"  exports   : {report.exports_folder or 'not written'}",
+        f"  lake      : {settings.lake}",
+        f"  log       : {log_file}",
+        "  Dagster UI: make dev (runs, checks and logs of every run)",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,85 @@
+"""Every path and knob of a run, in one typed object read from the environment.
+
+The CLI writes its options into the environment before anything else runs, so the Dagster
+resource (this class), dbt's profile (`VAIKUTTAVUUS_WAREHOUSE`) and dbt's sources
+(`VAIKUTTAVUUS_LAKE_DIR`) all see the same values.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+DATA_DIR = PROJECT_ROOT / "data"
+
+_ENV = {
+    "landing_dir": "VAIKUTTAVUUS_LANDING_DIR",
+    "lake_dir": "VAIKUTTAVUUS_LAKE_DIR",
+    "warehouse_path": "VAIKUTTAVUUS_WAREHOUSE",
+    "exports_dir": "VAIKUTTAVUUS_EXPORTS_DIR",
+    "logs_dir": "VAIKUTTAVUUS_LOGS_DIR",
+    "as_of": "VAIKUTTAVUUS_AS_OF",
+    "demo": "VAIKUTTAVUUS_DEMO",
+    "disclosure_threshold": "VAIKUTTAVUUS_DISCLOSURE_THRESHOLD",
+}
+
+
+class Settings(dg.ConfigurableResource):
+    landing_dir: str = str(DATA_DIR / "landing")
+    lake_dir: str = str(DATA_DIR / "lake")
+    warehouse_path: str = str(DATA_DIR / "warehouse" / "vaikuttavuus.duckdb")
+    exports_dir: str = str(DATA_DIR / "exports")
+    logs_dir: str = str(DATA_DIR / "logs")
+    as_of: str = ""  # YYYY-MM-DD; empty = the latest updated_at in the deliveries
+    demo: bool = False  # use the public demo pseudonymisation key (synthetic data only)
+    disclosure_threshold: int = 5  # exported counts below this are suppressed
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """The environment's values (defaults where unset), then the explicit overrides."""
+        values = {
+            name: _convert(name, os.environ[var])
+            for name, var in _ENV.items()
+            if os.environ.get(var)
+        }
+        return cls(**{**values, **overrides})
+
+    def apply_to_environment(self) -> None:
+        for name, var in _ENV.items():
+            value = getattr(self, name)
+            os.environ[var] = ("1" if value else "0") if isinstance(value, bool) else str(value)
+
+    @property
+    def landing(self) -> Path:
+        return Path(self.landing_dir)
+
+    @property
+    def lake(self) -> Path:
+        return Path(self.lake_dir)
+
+    @property
+    def warehouse(self) -> Path:
+        return Path(self.warehouse_path)
+
+    @property
+    def exports(self) -> Path:
+        return Path(self.exports_dir)
+
+    @property
+    def logs(self) -> Path:
+        return Path(self.logs_dir)
+
+
+def _convert(name: str, raw: str) -> object:
+    if name == "demo":
+        return raw.lower() in {"1", "true", "yes"}
+    if name == "disclosure_threshold":
+        return int(raw)
+    if name == "as_of":
+        return date.fromisoformat(raw).isoformat()  # refuses anything but YYYY-MM-DD
+    return str(Path(raw).expanduser().resolve())

@@ -1,0 +1,69 @@
+"""Dagster asset checks built from the Great Expectations suites.
+
+Each ingest asset (one per entity) gets a blocking check that validates the rows loaded by its
+latest materialization: when it fails, nothing downstream of the entity is built.
+"""
+
+import dagster as dg
+import polars as pl
+
+from ingest.contract import ENTITIES, Entity
+from ingest.lake import entity_schema
+from quality.raw_suites import SuiteOutcome, validate_frame
+
+LAKE_FILES = "lake_files"  # materialization metadata: Parquet files written by that run
+
+
+def entity_asset_key(entity: Entity) -> dg.AssetKey:
+    return dg.AssetKey([entity.source, entity.name])
+
+
+def _rows_of_latest_load(context: dg.AssetCheckExecutionContext, entity: Entity) -> pl.DataFrame:
+    event = context.instance.get_latest_materialization_event(entity_asset_key(entity))
+    files: list[str] = []
+    if event is not None and event.asset_materialization is not None:
+        entry = event.asset_materialization.metadata.get(LAKE_FILES)
+        files = list(entry.value) if entry is not None else []
+    frames = [pl.read_parquet(f) for f in files]
+    if not frames:
+        return pl.DataFrame(schema=entity_schema(entity))
+    return pl.concat(frames, how="vertical")
+
+
+def _result(outcome: SuiteOutcome) -> dg.AssetCheckResult:
+    failed = "\n".join(
+        f"| {o.expectation} | {o.column} | {o.unexpected_count} |" for o in outcome.failed
+    )
+    metadata: dict[str, dg.RawMetadataValue] = {
+        "suite": outcome.suite,
+        "rows_validated": outcome.rows,
+        "expectations": len(outcome.outcomes),
+        "failed_expectations": len(outcome.failed),
+    }
+    if failed:
+        metadata["failures"] = dg.MetadataValue.md(
+            "| expectation | column | unexpected rows |\n|---|---|---|\n" + failed
+        )
+    return dg.AssetCheckResult(
+        passed=outcome.success, severity=dg.AssetCheckSeverity.ERROR, metadata=metadata
+    )
+
+
+def raw_expectations_check(entity: Entity) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=entity_asset_key(entity),
+        name="gx_raw_expectations",
+        blocking=True,
+        description=(
+            f"Great Expectations suite raw_{entity.source}__{entity.name} over the rows "
+            "loaded by the latest ingest: schema, code sets, ranges, keys, date order."
+        ),
+    )
+    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        rows = _rows_of_latest_load(context, entity)
+        return _result(validate_frame(entity, rows.to_pandas()))
+
+    return _check
+
+
+raw_expectation_checks = [raw_expectations_check(e) for e in ENTITIES]
