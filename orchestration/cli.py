@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--persons", type=int, default=5000)
     generate.add_argument("--seed", type=int, default=20251)
     generate.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 10, 31))
+    generate.add_argument("--years", type=int, default=3, help="years of history up to --as-of")
     generate.set_defaults(command=_generate)
 
     run = commands.add_parser("run", help="load a landing folder and materialise every asset")
@@ -55,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
 def _generate(args: argparse.Namespace) -> int:
     from ingest.generator import generate_landing
 
-    summary = generate_landing(args.out, persons=args.persons, seed=args.seed, as_of=args.as_of)
+    summary = generate_landing(
+        args.out, persons=args.persons, seed=args.seed, as_of=args.as_of, years=args.years
+    )
     print(f"Wrote a synthetic landing folder to {args.out.resolve()}")
     for line in _generation_lines(summary):
         print(f"  {line}")

@@ -34,4 +34,5 @@ class WarehouseTranslator(DagsterDbtTranslator):
 def warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: Settings):
     """Seeds, staging, intermediate models and marts, with their dbt tests, in one build."""
     settings.apply_to_environment()  # the profile, sources and as-of date come from here
+    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     yield from dbt.cli(["build"], context=context).stream()

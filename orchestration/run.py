@@ -32,6 +32,7 @@ class RunReport:
     run_id: str
     files: pl.DataFrame  # load-log rows of this run
     checks: list[CheckOutcome]
+    materialized: set[str]  # asset keys materialised by the run
     exports_folder: str | None
 
     @property
@@ -50,7 +51,7 @@ def execute(settings: Settings) -> RunReport:
     from orchestration.definitions import build_definitions
 
     started = datetime.now().replace(microsecond=0)
-    job = build_definitions(settings).get_job_def("nightly_run")
+    job = build_definitions(settings).resolve_job_def("nightly_run")
     result = job.execute_in_process(
         instance=dg.DagsterInstance.get(), run_config=_QUIET_CONSOLE, raise_on_error=False
     )
@@ -59,6 +60,9 @@ def execute(settings: Settings) -> RunReport:
         run_id=result.run_id,
         files=_files_loaded_since(settings.lake, started),
         checks=_check_outcomes(result),
+        materialized={
+            e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
+        },
         exports_folder=_exports_folder(result),
     )
 
@@ -95,6 +99,14 @@ def run_pipeline(settings: Settings, log_file: Path) -> int:
     return 0 if report.success and not report.failed_checks else 1
 
 
+def _verdict(report: RunReport) -> str:
+    if not report.success:
+        return "FAILED"
+    if report.failed_checks:
+        return f"completed with {len(report.failed_checks)} FAILED checks"
+    return "succeeded"
+
+
 def format_report(report: RunReport, settings: Settings, log_file: Path) -> str:
     lines = ["", "Files loaded in this run:"]
     if report.files.is_empty():
@@ -110,7 +122,7 @@ def format_report(report: RunReport, settings: Settings, log_file: Path) -> str:
     lines += [f"  FAILED {c.asset} :: {c.check} ({c.severity})" for c in report.failed_checks]
     lines += [
         "",
-        f"Run {'succeeded' if report.success else 'FAILED'} (Dagster run {report.run_id})",
+        f"Run {_verdict(report)} (Dagster run {report.run_id})",
         f"  warehouse : {settings.warehouse}",
         f"  exports   : {report.exports_folder or 'not written'}",
         f"  lake      : {settings.lake}",

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-SUPPRESSED = "suppressed_columns"  # per row, the suppressed columns, comma-separated
+SUPPRESSED = "suppressed_columns"  # per row, every suppressed column, comma-separated
+SMALL = "small_count_columns"  # per row, the suppressed columns that hold a count below threshold
 
 
 @dataclass(frozen=True)
@@ -36,35 +37,44 @@ def _small(column: str, threshold: int) -> pl.Expr:
     return (value > 0) & (value < threshold)
 
 
-def suppression_flags(frame: pl.DataFrame, rules: DisclosureRules, threshold: int) -> pl.DataFrame:
-    """One boolean column per suppressible column: True where the cell must not be shown."""
-    flags = frame.select(
+def suppression_flags(
+    frame: pl.DataFrame, rules: DisclosureRules, threshold: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per suppressible column, True where the cell must not be shown: (all, small counts).
+
+    Small counts are the primary suppressions; the rest are hidden because a small count could
+    be recovered from them, and may themselves be large.
+    """
+    small = frame.select(
         *(_small(c, threshold).fill_null(False).alias(c) for c in rules.counts),
+        *(_small(p.part, threshold).fill_null(False).alias(p.part) for p in rules.parts),
     )
+    hidden = small
     for part in rules.parts:
         remainder = pl.col(part.whole) - pl.col(part.part)
-        hidden = (
-            flags[part.whole]
-            | frame.select(_small(part.part, threshold).fill_null(False)).to_series()
-            | frame.select(((remainder > 0) & (remainder < threshold)).fill_null(False)).to_series()
-        )
-        flags = flags.with_columns(hidden.alias(part.part))
-        flags = flags.with_columns(hidden.alias(c) for c in part.shown_by)
+        recoverable = frame.select(((remainder > 0) & (remainder < threshold)).fill_null(False))
+        part_hidden = hidden[part.whole] | small[part.part] | recoverable.to_series()
+        hidden = hidden.with_columns(part_hidden.alias(c) for c in (part.part, *part.shown_by))
     for column, inputs in rules.derived.items():
-        flags = flags.with_columns(pl.any_horizontal(*inputs).alias(column))
-    return flags
+        hidden = hidden.with_columns(pl.any_horizontal(*inputs).alias(column))
+    return hidden, small
+
+
+def _listing(flags: pl.DataFrame, name: str) -> pl.Series:
+    listed = flags.select(
+        pl.concat_str(
+            [pl.when(pl.col(c)).then(pl.lit(c)) for c in flags.columns],
+            separator=",",
+            ignore_nulls=True,
+        ).alias(name)
+    )
+    return listed[name].replace("", None)
 
 
 def suppress(frame: pl.DataFrame, rules: DisclosureRules, threshold: int) -> pl.DataFrame:
-    """Nulls every suppressed cell and lists the suppressed columns of each row."""
-    flags = suppression_flags(frame, rules, threshold)
-    columns = flags.columns
+    """Nulls every suppressed cell and lists, per row, the suppressed and the small columns."""
+    hidden, small = suppression_flags(frame, rules, threshold)
     suppressed = frame.with_columns(
-        pl.when(flags[c]).then(None).otherwise(pl.col(c)).alias(c) for c in columns
+        pl.when(hidden[c]).then(None).otherwise(pl.col(c)).alias(c) for c in hidden.columns
     )
-    listing = flags.select(
-        pl.concat_str(
-            [pl.when(pl.col(c)).then(pl.lit(c)) for c in columns], separator=",", ignore_nulls=True
-        ).alias(SUPPRESSED)
-    )
-    return suppressed.with_columns(listing[SUPPRESSED].replace("", None))
+    return suppressed.with_columns(_listing(hidden, SUPPRESSED), _listing(small, SMALL))

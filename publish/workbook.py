@@ -1,7 +1,8 @@
 """Writes the leadership workbook (.xlsx) and the same tables as CSV.
 
-Suppressed cells read `<5` (for threshold 5); a blank cell is a figure that cannot be known
-yet (its follow-up is not observable on the as-of date).
+A suppressed count of 1-4 persons reads `<5` (threshold 5); any other suppressed cell (a figure
+from which a small count could be recovered) reads `..`, Statistics Finland's symbol for a
+confidential figure. A blank cell cannot be known yet: its follow-up is not observable.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
-from publish.disclosure import SUPPRESSED
+from publish.disclosure import SMALL, SUPPRESSED
 from publish.tables import ExportColumn, ExportTable
 
 HEADER_ROW = 3
@@ -28,16 +29,27 @@ _NUMBER_FORMATS = {
 _CSV_DECIMALS = {"rate": 4, "percent": 1, "euro": 2, "score": 1}
 
 
-def suppressed_marker(threshold: int) -> str:
+CONFIDENTIAL = ".."
+
+
+def small_count_marker(threshold: int) -> str:
     return f"<{threshold}"
 
 
 def as_of_line(as_of: date, threshold: int) -> str:
     return (
         f"Tilanne {as_of.day}.{as_of.month}.{as_of.year} (tiedot tähän päivään asti). "
-        f"Alle {threshold} henkilön luvut ja niistä pääteltävissä olevat luvut on peitetty "
-        f"merkinnällä {suppressed_marker(threshold)}. Tyhjä solu: seuranta ei ole vielä valmis."
+        f"{small_count_marker(threshold)} = alle {threshold} henkilöä; {CONFIDENTIAL} = "
+        "salassa pidettävä, koska pieni luku olisi pääteltävissä. Tyhjä solu: seuranta ei ole "
+        "vielä valmis."
     )
+
+
+def _markers(row: dict, threshold: int) -> dict[str, str]:
+    """The marker of each suppressed column of one row."""
+    small = set((row.get(SMALL) or "").split(","))
+    hidden = set((row.get(SUPPRESSED) or "").split(",")) - {""}
+    return {c: small_count_marker(threshold) if c in small else CONFIDENTIAL for c in hidden}
 
 
 def write_workbook(
@@ -79,13 +91,12 @@ def _write_sheet(workbook, styles, table: ExportTable, frame, as_of: date, thres
     sheet.set_row(HEADER_ROW, 60)
     sheet.set_row(HEADER_ROW + 1, 45)
     first_data_row = HEADER_ROW + 2
-    marker = suppressed_marker(threshold)
     for offset, row in enumerate(frame.iter_rows(named=True)):
-        hidden = set((row.get(SUPPRESSED) or "").split(","))
+        markers = _markers(row, threshold)
         for col, column in enumerate(table.columns):
             r = first_data_row + offset
-            if column.name in hidden:
-                sheet.write_string(r, col, marker, styles["suppressed"])
+            if column.name in markers:
+                sheet.write_string(r, col, markers[column.name], styles["suppressed"])
             else:
                 _write_value(sheet, r, col, row[column.name], column, styles)
     sheet.freeze_panes(first_data_row, 4)
@@ -106,11 +117,13 @@ def _write_value(sheet, row: int, col: int, value, column: ExportColumn, styles)
 
 def write_csv(path: Path, table: ExportTable, frame: pl.DataFrame, threshold: int) -> None:
     """Semicolon-separated, decimal comma, UTF-8 with BOM: opens as-is in Finnish Excel."""
-    marker = suppressed_marker(threshold)
     hidden = pl.col(SUPPRESSED).fill_null("").str.split(",")
+    small = pl.col(SMALL).fill_null("").str.split(",")
     text = frame.select(
-        pl.when(hidden.list.contains(c.name))
-        .then(pl.lit(marker))
+        pl.when(small.list.contains(c.name))
+        .then(pl.lit(small_count_marker(threshold)))
+        .when(hidden.list.contains(c.name))
+        .then(pl.lit(CONFIDENTIAL))
         .otherwise(_csv_text(c))
         .alias(c.label_fi)
         for c in table.columns

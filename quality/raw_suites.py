@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # GX takes seconds to import: only checks that run pay for it
     import great_expectations as gx
     import pandas as pd
 
-PERSON_KEY_PATTERN = r"^([0-9a-f]{64}|pseudo:.+)$"
+PERSON_KEY_PATTERN = r"^(?:[0-9a-f]{64}|pseudo:.+)$"
 _PAIRS = {  # (later, earlier) column pairs that must be ordered
     "jobseeker_periods": [("end_date", "start_date")],
     "service_periods": [("end_date", "start_date")],

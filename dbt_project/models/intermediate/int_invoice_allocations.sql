@@ -130,7 +130,7 @@ select
     l.invoice_date,
     cast(date_trunc('month', l.period_start) as date) as period_month,
     a.service_period_id,
-    cast(a.allocated_cents as decimal(18, 2)) / 100 as allocated_eur
+    cast(a.allocated_cents * 0.01 as decimal(18, 2)) as allocated_eur
 from (
     select * from allocations
     union all

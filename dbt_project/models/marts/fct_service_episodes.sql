@@ -42,7 +42,7 @@ select
     p.participation_end_score,
     p.participation_change,
     '{{ var("participation_score_version") }}' as participation_score_version,
-    coalesce(c.cost_eur, 0) as cost_eur,
+    cast(coalesce(c.cost_eur, 0) as decimal(18, 2)) as cost_eur,
     {{ as_of() }} as as_of_date
 from {{ ref('int_service_episodes') }} as e
 inner join {{ ref('int_episode_outcomes') }} as o on o.service_period_id = e.service_period_id

@@ -30,7 +30,7 @@ select
     f.exits_observable_90d,
     f.fell_between,
     {{ rate_columns('fell_between', 'f.fell_between', 'f.exits_observable_90d') }},
-    coalesce(sp.spend_eur, 0) as spend_eur,
+    cast(coalesce(sp.spend_eur, 0) as decimal(18, 2)) as spend_eur,
     case when s.month_end <= {{ as_of() }} then coalesce(r.unemployed_jobseekers, 0) end
         as unemployed_jobseekers,
     case when s.month_end <= {{ as_of() }} then coalesce(r.long_term_unemployed, 0) end

@@ -5,7 +5,7 @@ with latest as (
 select
     contract_id,
     business_id,
-    employment_area_code,
+    cast(employment_area_code as integer) as employment_area_code,
     service_code,
     operating_model,
     procurement_route,

@@ -1,0 +1,83 @@
+"""The Dagster code location: what `dagster dev` shows."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from ingest.contract import ENTITIES
+from orchestration.project import prepare_manifest
+from orchestration.settings import PROJECT_ROOT, Settings
+
+
+@pytest.fixture(scope="module")
+def defs() -> dg.Definitions:
+    prepare_manifest()
+    from orchestration.definitions import build_definitions
+
+    return build_definitions(Settings())
+
+
+def _asset_keys(defs: dg.Definitions) -> set[str]:
+    return {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+
+
+def test_one_ingest_asset_per_source_with_a_key_per_entity(defs):
+    graph = defs.resolve_asset_graph()
+    entity_keys = {dg.AssetKey([e.source, e.name]) for e in ENTITIES}
+    assert entity_keys <= graph.get_all_asset_keys()
+    ops = {graph.get(key).assets_def.node_def.name for key in entity_keys}
+    assert ops == {"ingest_register", "ingest_purchases", "ingest_surveys"}
+
+
+def test_dbt_models_seeds_and_exports_are_assets(defs):
+    keys = _asset_keys(defs)
+    assert {
+        "marts/fct_service_episodes",
+        "marts/kpi_area_month",
+        "staging/stg_register__service_periods",
+        "intermediate/int_status_segments",
+        "reference/ref_municipalities",
+        "audit/load_log",
+        "exports/leadership_workbook",
+    } <= keys
+    graph = defs.resolve_asset_graph()
+    upstream = graph.get(dg.AssetKey(["exports", "leadership_workbook"])).parent_keys
+    assert dg.AssetKey(["marts", "kpi_area_month"]) in upstream
+
+
+def test_checks_cover_raw_data_and_dbt_tests(defs):
+    checks = {
+        (c.asset_key.to_user_string(), c.name) for c in defs.resolve_asset_graph().asset_check_keys
+    }
+    for entity in ENTITIES:
+        assert (f"{entity.source}/{entity.name}", "gx_raw_expectations") in checks
+        assert (f"{entity.source}/{entity.name}", "files_accepted") in checks
+    assert ("marts/fct_service_episodes", "unique_fct_service_episodes_service_period_id") in checks
+
+
+def test_nightly_schedule_at_two_helsinki_time(defs):
+    schedule = defs.resolve_schedule_def("nightly_at_two")
+    assert schedule.cron_schedule == "0 2 * * *"
+    assert schedule.execution_timezone == "Europe/Helsinki"
+    assert schedule.job_name == "nightly_run"
+
+
+def test_workspace_loads_like_dagster_dev(tmp_path: Path):
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
+    dagster = Path(sys.executable).parent / "dagster"
+    done = subprocess.run(
+        [str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "All code locations passed validation" in done.stderr + done.stdout
