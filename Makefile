@@ -10,6 +10,7 @@ help:
 	@echo "make demo   - install, generate demo deliveries, run the whole pipeline, write the exports"
 	@echo "make test   - run the full test suite (ruff + pytest)"
 	@echo "make dev    - open the Dagster UI on the asset graph (dagster dev)"
+	@echo "make sql    - read-only SQL shell on the latest published snapshot"
 	@echo "make lint   - ruff only"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
 
@@ -44,6 +45,9 @@ format: install
 
 dev: install
 	$(BIN)/vaikuttavuus dev
+
+sql: install
+	$(BIN)/vaikuttavuus sql
 
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)

@@ -19,7 +19,7 @@ _DAGSTER_YAML = "telemetry:\n  enabled: false\n"
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return args.command(args)
+    return args.handler(args)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,13 +32,14 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int, default=20251)
     generate.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 10, 31))
     generate.add_argument("--years", type=int, default=3, help="years of history up to --as-of")
-    generate.set_defaults(command=_generate)
+    generate.set_defaults(handler=_generate)
 
     run = commands.add_parser("run", help="load a landing folder and materialise every asset")
     run.add_argument("--landing", type=Path, required=True, help="landing folder (see README)")
     run.add_argument("--warehouse", type=Path, help="DuckDB file dbt builds")
     run.add_argument("--exports", type=Path, help="folder for the leadership exports")
     run.add_argument("--lake", type=Path, help="folder for the validated Parquet")
+    run.add_argument("--published", type=Path, help="folder for the published snapshots")
     run.add_argument(
         "--as-of", type=date.fromisoformat, help="default: latest updated_at in the deliveries"
     )
@@ -46,10 +47,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--demo", action="store_true", help="synthetic data only: use the public demo key"
     )
-    run.set_defaults(command=_run)
+    run.set_defaults(handler=_run)
+
+    sql = commands.add_parser("sql", help="read-only SQL shell on the latest published snapshot")
+    sql.add_argument("-c", "--command", dest="statements", help="run these and exit")
+    sql.add_argument("--published", type=Path, help="published folder (default: data/published)")
+    sql.set_defaults(handler=_sql)
 
     dev = commands.add_parser("dev", help="open the Dagster UI (dagster dev) on the asset graph")
-    dev.set_defaults(command=_dev)
+    dev.set_defaults(handler=_dev)
     return parser
 
 
@@ -72,7 +78,12 @@ def _generation_lines(summary: dict) -> list[str]:
 
 def _settings_from_args(args: argparse.Namespace) -> Settings:
     overrides: dict[str, object] = {"landing_dir": str(args.landing.resolve()), "demo": args.demo}
-    paths = (("warehouse", "warehouse_path"), ("exports", "exports_dir"), ("lake", "lake_dir"))
+    paths = (
+        ("warehouse", "warehouse_path"),
+        ("exports", "exports_dir"),
+        ("lake", "lake_dir"),
+        ("published", "published_dir"),
+    )
     for option, field in paths:
         value = getattr(args, option)
         if value is not None:
@@ -114,6 +125,22 @@ def _start_log_file(logs_dir: Path) -> Path:
         logging.getLogger(name).addHandler(handler)
         logging.getLogger(name).setLevel(logging.INFO)
     return path
+
+
+def _sql(args: argparse.Namespace) -> int:
+    from orchestration.shell import connect, interactive, run_statements
+    from publish.snapshot import CURRENT
+
+    published = args.published or Settings.from_env().published
+    try:
+        if args.statements is None:
+            return interactive(published)
+        with connect(published / CURRENT) as con:
+            run_statements(con, args.statements)
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def ensure_dagster_home() -> Path:

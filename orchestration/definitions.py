@@ -6,9 +6,9 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.dbt import warehouse
-from orchestration.exports import leadership_workbook
 from orchestration.ingest import ingest_assets
 from orchestration.project import dbt_project
+from orchestration.publish import publish_assets
 from orchestration.settings import Settings
 from quality.checks import raw_expectation_checks
 
@@ -30,7 +30,7 @@ nightly_schedule = dg.ScheduleDefinition(
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=[*ingest_assets, warehouse, leadership_workbook],
+        assets=[*ingest_assets, warehouse, *publish_assets],
         asset_checks=raw_expectation_checks,
         jobs=[nightly_job],
         schedules=[nightly_schedule],

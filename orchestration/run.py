@@ -11,6 +11,7 @@ import dagster as dg
 import polars as pl
 
 from ingest.lake import read_load_log
+from orchestration.keys import DICTIONARY_KEY, EXPORTS_KEY, SNAPSHOT_KEY
 from orchestration.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,9 @@ class RunReport:
     checks: list[CheckOutcome]
     materialized: set[str]  # asset keys materialised by the run
     exports_folder: str | None
+    report: str | None
+    snapshot: str | None
+    data_dictionary: str | None
 
     @property
     def failed_checks(self) -> list[CheckOutcome]:
@@ -63,7 +67,10 @@ def execute(settings: Settings) -> RunReport:
         materialized={
             e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
         },
-        exports_folder=_exports_folder(result),
+        exports_folder=_metadata_path(result, EXPORTS_KEY, "folder"),
+        report=_metadata_path(result, EXPORTS_KEY, "report"),
+        snapshot=_metadata_path(result, SNAPSHOT_KEY, "snapshot"),
+        data_dictionary=_metadata_path(result, DICTIONARY_KEY, "page"),
     )
 
 
@@ -84,12 +91,11 @@ def _check_outcomes(result: dg.ExecuteInProcessResult) -> list[CheckOutcome]:
     ]
 
 
-def _exports_folder(result: dg.ExecuteInProcessResult) -> str | None:
-    from orchestration.exports import EXPORTS_KEY
-
+def _metadata_path(result: dg.ExecuteInProcessResult, key: dg.AssetKey, name: str) -> str | None:
+    """A path the run recorded in an asset's materialization metadata (None: not published)."""
     for event in result.get_asset_materialization_events():
-        if event.asset_key == EXPORTS_KEY:
-            return str(event.materialization.metadata["folder"].value)
+        if event.asset_key == key:
+            return str(event.materialization.metadata[name].value)
     return None
 
 
@@ -123,8 +129,12 @@ def format_report(report: RunReport, settings: Settings, log_file: Path) -> str:
     lines += [
         "",
         f"Run {_verdict(report)} (Dagster run {report.run_id})",
-        f"  warehouse : {settings.warehouse}",
-        f"  exports   : {report.exports_folder or 'not written'}",
+        f"  snapshot  : {report.snapshot or 'not published (previous one kept)'}",
+        f"  query it  : make sql (read-only, {settings.published / 'current.duckdb'})",
+        f"  dictionary: {report.data_dictionary or 'not published'}",
+        f"  exports   : {report.exports_folder or 'not written (previous ones kept)'}",
+        f"  report    : {report.report or 'not written'}",
+        f"  build     : {settings.warehouse} (dbt's working file; analysts use the snapshot)",
         f"  lake      : {settings.lake}",
         f"  log       : {log_file}",
         "  Dagster UI: make dev (runs, checks and logs of every run)",

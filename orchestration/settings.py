@@ -21,6 +21,8 @@ _ENV = {
     "landing_dir": "VAIKUTTAVUUS_LANDING_DIR",
     "lake_dir": "VAIKUTTAVUUS_LAKE_DIR",
     "warehouse_path": "VAIKUTTAVUUS_WAREHOUSE",
+    "published_dir": "VAIKUTTAVUUS_PUBLISHED_DIR",
+    "keep_snapshots": "VAIKUTTAVUUS_KEEP_SNAPSHOTS",
     "exports_dir": "VAIKUTTAVUUS_EXPORTS_DIR",
     "logs_dir": "VAIKUTTAVUUS_LOGS_DIR",
     "as_of": "VAIKUTTAVUUS_AS_OF",
@@ -33,6 +35,8 @@ class Settings(dg.ConfigurableResource):
     landing_dir: str = str(DATA_DIR / "landing")
     lake_dir: str = str(DATA_DIR / "lake")
     warehouse_path: str = str(DATA_DIR / "warehouse" / "vaikuttavuus.duckdb")
+    published_dir: str = str(DATA_DIR / "published")
+    keep_snapshots: int = 7  # published snapshots kept for rollback
     exports_dir: str = str(DATA_DIR / "exports")
     logs_dir: str = str(DATA_DIR / "logs")
     as_of: str = ""  # YYYY-MM-DD; empty = the latest updated_at in the deliveries
@@ -67,6 +71,10 @@ class Settings(dg.ConfigurableResource):
         return Path(self.warehouse_path)
 
     @property
+    def published(self) -> Path:
+        return Path(self.published_dir)
+
+    @property
     def exports(self) -> Path:
         return Path(self.exports_dir)
 
@@ -78,7 +86,7 @@ class Settings(dg.ConfigurableResource):
 def _convert(name: str, raw: str) -> object:
     if name == "demo":
         return raw.lower() in {"1", "true", "yes"}
-    if name == "disclosure_threshold":
+    if name in ("disclosure_threshold", "keep_snapshots"):
         return int(raw)
     if name == "as_of":
         return date.fromisoformat(raw).isoformat()  # refuses anything but YYYY-MM-DD

@@ -14,6 +14,19 @@ import polars as pl
 
 SUPPRESSED = "suppressed_columns"  # per row, every suppressed column, comma-separated
 SMALL = "small_count_columns"  # per row, the suppressed columns that hold a count below threshold
+CONFIDENTIAL = ".."  # Statistics Finland's symbol for a confidential figure
+
+
+def small_count_marker(threshold: int) -> str:
+    return f"<{threshold}"
+
+
+def cell_markers(row: dict, threshold: int) -> dict[str, str]:
+    """What to show instead of each suppressed cell of one row: `<5` where the hidden figure is
+    a count of 1-4 persons, `..` where it is hidden because a small count could be recovered."""
+    small = set((row.get(SMALL) or "").split(","))
+    hidden = set((row.get(SUPPRESSED) or "").split(",")) - {""}
+    return {c: small_count_marker(threshold) if c in small else CONFIDENTIAL for c in hidden}
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,18 @@ import duckdb
 import polars as pl
 
 from publish.disclosure import suppress
+from publish.report import write_report
 from publish.tables import EXPORT_TABLES, ExportTable
 from publish.workbook import write_csv, write_workbook
+
+REPORT = "raportti.html"
 
 
 @dataclass(frozen=True)
 class ExportResult:
     folder: Path
     workbook: Path
+    report: Path
     csv_files: tuple[Path, ...]
     as_of: date
     rows: dict[str, int]
@@ -47,13 +51,16 @@ def export_tables(
     staging.mkdir(parents=True)
     workbook_name = f"vaikuttavuus_{as_of.isoformat()}.xlsx"
     write_workbook(staging / workbook_name, frames, as_of, threshold)
+    write_report(staging / REPORT, {t.name: f for t, f in frames}, as_of, threshold)
     for table, frame in frames:
         write_csv(staging / f"{table.name}.csv", table, frame, threshold)
+        frame.write_parquet(staging / f"{table.name}.parquet", compression="zstd")
     folder = exports_dir / as_of.isoformat()
     _swap_in(staging, folder)
     return ExportResult(
         folder=folder,
         workbook=folder / workbook_name,
+        report=folder / REPORT,
         csv_files=tuple(folder / f"{t.name}.csv" for t, _ in frames),
         as_of=as_of,
         rows={t.name: f.height for t, f in frames},

@@ -61,8 +61,7 @@ KPI_AREA_MONTH = ExportTable(
             a.name_fi as employment_area_name,
             k.month_start,
             g.label_fi as target_group_name,
-            k.* exclude (employment_area_code, month_start, target_group, as_of_date,
-                is_complete_month)
+            k.* exclude (employment_area_code, month_start, target_group, as_of_date)
         from marts.kpi_area_month as k
         left join reference.ref_employment_areas as a using (employment_area_code)
         left join reference.ref_codes as g

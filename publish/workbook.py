@@ -13,7 +13,13 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
-from publish.disclosure import SMALL, SUPPRESSED
+from publish.disclosure import (
+    CONFIDENTIAL,
+    SMALL,
+    SUPPRESSED,
+    cell_markers,
+    small_count_marker,
+)
 from publish.tables import ExportColumn, ExportTable
 
 HEADER_ROW = 3
@@ -29,13 +35,6 @@ _NUMBER_FORMATS = {
 _CSV_DECIMALS = {"rate": 4, "percent": 1, "euro": 2, "score": 1}
 
 
-CONFIDENTIAL = ".."
-
-
-def small_count_marker(threshold: int) -> str:
-    return f"<{threshold}"
-
-
 def as_of_line(as_of: date, threshold: int) -> str:
     return (
         f"Tilanne {as_of.day}.{as_of.month}.{as_of.year} (tiedot tähän päivään asti). "
@@ -43,13 +42,6 @@ def as_of_line(as_of: date, threshold: int) -> str:
         "salassa pidettävä, koska pieni luku olisi pääteltävissä. Tyhjä solu: seuranta ei ole "
         "vielä valmis."
     )
-
-
-def _markers(row: dict, threshold: int) -> dict[str, str]:
-    """The marker of each suppressed column of one row."""
-    small = set((row.get(SMALL) or "").split(","))
-    hidden = set((row.get(SUPPRESSED) or "").split(",")) - {""}
-    return {c: small_count_marker(threshold) if c in small else CONFIDENTIAL for c in hidden}
 
 
 def write_workbook(
@@ -92,7 +84,7 @@ def _write_sheet(workbook, styles, table: ExportTable, frame, as_of: date, thres
     sheet.set_row(HEADER_ROW + 1, 45)
     first_data_row = HEADER_ROW + 2
     for offset, row in enumerate(frame.iter_rows(named=True)):
-        markers = _markers(row, threshold)
+        markers = cell_markers(row, threshold)
         for col, column in enumerate(table.columns):
             r = first_data_row + offset
             if column.name in markers:

@@ -17,6 +17,7 @@ def settings_under(work: Path, landing: Path, **overrides: object) -> Settings:
         landing_dir=str(landing),
         lake_dir=str(work / "lake"),
         warehouse_path=str(work / "warehouse" / "vaikuttavuus.duckdb"),
+        published_dir=str(work / "published"),
         exports_dir=str(work / "exports"),
         logs_dir=str(work / "logs"),
         demo=True,

@@ -44,10 +44,10 @@ def test_dbt_models_seeds_and_exports_are_assets(defs):
         "intermediate/int_status_segments",
         "reference/ref_municipalities",
         "audit/load_log",
-        "exports/leadership_workbook",
+        "exports/leadership_exports",
     } <= keys
     graph = defs.resolve_asset_graph()
-    upstream = graph.get(dg.AssetKey(["exports", "leadership_workbook"])).parent_keys
+    upstream = graph.get(dg.AssetKey(["exports", "leadership_exports"])).parent_keys
     assert dg.AssetKey(["marts", "kpi_area_month"]) in upstream
 
 
