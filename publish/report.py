@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from publish import charts
+from publish.definitions import DEFINITIONS
 from publish.disclosure import cell_markers
 from publish.tables import KPI_AREA_MONTH, ExportTable
 from publish.workbook import as_of_line
@@ -26,6 +27,7 @@ table { border-collapse: collapse; margin: 0.8rem 0; font-size: 0.9rem; }
 th, td { border: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: right; }
 th { background: #ddebf7; } td.text, th.text { text-align: left; }
 figure { margin: 0.8rem 0; } svg { max-width: 100%; height: auto; }
+dt { font-weight: bold; margin-top: 0.6rem; } dd { margin-left: 1rem; }
 """
 
 
@@ -34,6 +36,7 @@ def write_report(path: Path, frames: dict[str, pl.DataFrame], as_of: date, thres
         _area_summary(frames[KPI_AREA_MONTH.name], threshold),
         _employment_trend(frames[KPI_AREA_MONTH.name]),
         _activation_trend(frames[KPI_AREA_MONTH.name]),
+        _definitions(),
     ]
     title = f"Työllisyyspalvelujen vaikuttavuus – tilanne {as_of.day}.{as_of.month}.{as_of.year}"
     page = (
@@ -45,6 +48,13 @@ def write_report(path: Path, frames: dict[str, pl.DataFrame], as_of: date, thres
         + "</body></html>\n"
     )
     path.write_text(page, encoding="utf-8")
+
+
+def _definitions() -> str:
+    items = "".join(
+        f"<dt>{html.escape(d.term)}</dt><dd>{html.escape(d.explanation)}</dd>" for d in DEFINITIONS
+    )
+    return _section("Määritelmät", f"<dl>{items}</dl>")
 
 
 def _section(title: str, *parts: str) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
+from publish.definitions import DEFINITIONS
 from publish.disclosure import (
     CONFIDENTIAL,
     SMALL,
@@ -23,6 +24,7 @@ from publish.disclosure import (
 from publish.tables import ExportColumn, ExportTable
 
 HEADER_ROW = 3
+DEFINITIONS_SHEET = "Määritelmät"
 _NUMBER_FORMATS = {
     "count": "#,##0",
     "rate": "0.0%",
@@ -51,7 +53,22 @@ def write_workbook(
     styles = _styles(workbook)
     for table, frame in tables:
         _write_sheet(workbook, styles, table, frame, as_of, threshold)
+    _write_definitions(workbook, styles, as_of, threshold)
     workbook.close()
+
+
+def _write_definitions(workbook, styles, as_of: date, threshold: int) -> None:
+    sheet = workbook.add_worksheet(DEFINITIONS_SHEET)
+    sheet.write(0, 0, "Tunnuslukujen määritelmät", styles["title"])
+    sheet.write(1, 0, as_of_line(as_of, threshold), styles["note"])
+    sheet.write(HEADER_ROW, 0, "Käsite", styles["header"])
+    sheet.write(HEADER_ROW, 1, "Selitys", styles["header"])
+    sheet.set_column(0, 0, 34, styles["wrapped"])
+    sheet.set_column(1, 1, 110, styles["wrapped"])
+    for offset, definition in enumerate(DEFINITIONS, start=HEADER_ROW + 1):
+        sheet.write_string(offset, 0, definition.term, styles["term"])
+        sheet.write_string(offset, 1, definition.explanation, styles["wrapped"])
+    sheet.freeze_panes(HEADER_ROW + 1, 0)
 
 
 def _styles(workbook: xlsxwriter.Workbook) -> dict[str, object]:
@@ -66,6 +83,8 @@ def _styles(workbook: xlsxwriter.Workbook) -> dict[str, object]:
         ),
         "suppressed": workbook.add_format({"align": "right", "font_color": "#7F7F7F"}),
         "text": workbook.add_format({}),
+        "wrapped": workbook.add_format({"text_wrap": True, "valign": "top"}),
+        "term": workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
     }
     for kind, number_format in _NUMBER_FORMATS.items():
         styles[kind] = workbook.add_format({"num_format": number_format})
