@@ -10,7 +10,7 @@ from orchestration.exports import leadership_workbook
 from orchestration.ingest import ingest_assets
 from orchestration.project import dbt_project
 from orchestration.settings import Settings
-from quality.checks import raw_expectation_checks
+from quality.checks import data_quality_findings_check, raw_expectation_checks
 
 dbt_project.prepare_if_dev()
 
@@ -31,7 +31,7 @@ nightly_schedule = dg.ScheduleDefinition(
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[*ingest_assets, warehouse, leadership_workbook],
-        asset_checks=raw_expectation_checks,
+        asset_checks=[*raw_expectation_checks, data_quality_findings_check],
         jobs=[nightly_job],
         schedules=[nightly_schedule],
         resources={"dbt": DbtCliResource(project_dir=dbt_project), "settings": settings},

@@ -67,3 +67,37 @@ def raw_expectations_check(entity: Entity) -> dg.AssetChecksDefinition:
 
 
 raw_expectation_checks = [raw_expectations_check(e) for e in ENTITIES]
+
+
+FINDINGS_KEY = dg.AssetKey(["audit", "data_quality_findings"])
+
+
+@dg.asset_check(
+    asset=FINDINGS_KEY,
+    name="no_data_quality_findings",
+    blocking=False,
+    required_resource_keys={"settings"},
+    description=(
+        "Counts audit.data_quality_findings (overlapping status periods, ...). The warehouse "
+        "resolves them by the contract's rules, so this only warns: someone upstream should "
+        "fix the register."
+    ),
+)
+def data_quality_findings_check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+    import duckdb
+
+    with duckdb.connect(str(context.resources.settings.warehouse), read_only=True) as con:
+        counts = con.execute(
+            """select finding_type, count(*), count(distinct person_key)
+            from audit.data_quality_findings group by finding_type order by finding_type"""
+        ).fetchall()
+    findings = sum(n for _, n, _ in counts)
+    table = "\n".join(f"| {kind} | {n} | {persons} |" for kind, n, persons in counts)
+    return dg.AssetCheckResult(
+        passed=findings == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "findings": findings,
+            "by_type": dg.MetadataValue.md("| finding | rows | persons |\n|---|---|---|\n" + table),
+        },
+    )
