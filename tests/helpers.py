@@ -19,8 +19,7 @@ def settings_under(work: Path, landing: Path, **overrides: object) -> Settings:
         warehouse_path=str(work / "warehouse" / "vaikuttavuus.duckdb"),
         exports_dir=str(work / "exports"),
         logs_dir=str(work / "logs"),
-        demo=True,
-        **overrides,
+        **{"demo": True, **overrides},
     )
 
 
