@@ -1,8 +1,10 @@
-"""A generated landing folder through every asset, checked against the generator's ground truth."""
+"""A generated landing folder through every asset, checked against the generator's ground truth.
+
+The run itself is the session fixture `generated_run` (tests/conftest.py): `vaikuttavuus run
+--demo` over 600 generated persons."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -10,26 +12,20 @@ import openpyxl
 import pytest
 
 from ingest.contract import ENTITIES
-from ingest.generator import generate_landing
 from orchestration.run import execute
 from orchestration.settings import Settings
-from tests.helpers import query, settings_under
-
-PERSONS = 600
+from tests.helpers import query
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory):
-    work = tmp_path_factory.mktemp("end_to_end")
-    landing = work / "landing"
-    generate_landing(landing, persons=PERSONS, seed=7)
-    truth = json.loads((landing / "_ground_truth.json").read_text(encoding="utf-8"))
-    settings = settings_under(work, landing)
-    return execute(settings), settings, truth
+def run(generated_run):
+    """The generated landing folder run through `vaikuttavuus run` (see conftest.py)."""
+    return generated_run.report, generated_run.settings, generated_run.truth
 
 
-def test_every_asset_materialised_and_every_check_passed(run):
+def test_every_asset_materialised_and_every_check_passed(run, generated_run):
     report, settings, _ = run
+    assert generated_run.exit_code == 0, generated_run.console
     assert report.success
     assert report.failed_checks == []
     from orchestration.definitions import build_definitions
