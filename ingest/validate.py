@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from ingest.contract import Column, Entity, Kind
-from ingest.parse import INVALID_RULE, cleaned, holds_identity_code, output_dtype, parse_column
+from ingest.parse import (
+    INVALID_RULE,
+    cleaned,
+    holds_identity_code,
+    on_unique,
+    output_dtype,
+    parse_column,
+)
 from ingest.pseudonymise import (
     UPSTREAM_PREFIX,
     PseudonymKey,
@@ -196,11 +203,14 @@ def _with_duplicates(checked: pl.DataFrame, entity: Entity) -> pl.DataFrame:
     """Adds DUPLICATE_KEY_IN_FILE to rows that would load but share key and updated_at."""
     version = [*entity.key, "updated_at"]
     content = [_discarded_on_tombstones(c, entity) for c in entity.columns]
-    candidates = checked.filter(pl.col(_VIOLATIONS).list.len() == 0).select(
-        ROW_NO, *version, pl.struct(content).alias("_content")
-    )
+    loadable = pl.col(_VIOLATIONS).list.len() == 0
+    repeated = pl.struct(version).is_duplicated()  # cheap first pass: usually no row at all
+    candidates = checked.filter(loadable).filter(repeated)
+    if candidates.is_empty():
+        return checked
     groups = (
-        candidates.group_by(version)
+        candidates.select(ROW_NO, *version, pl.struct(content).alias("_content"))
+        .group_by(version)
         .agg(
             pl.col(ROW_NO).sort().alias("_rows"),
             pl.col("_content").n_unique().alias("_variants"),
@@ -259,8 +269,8 @@ def _person_refs(typed: pl.DataFrame, entity: Entity, key: PseudonymKey) -> pl.S
     distinct = codes.drop_nulls().unique()
     keys = dict(zip(distinct, (pseudonym(key, c) for c in distinct), strict=True))
     hashed = codes.replace_strict(keys, default=None, return_dtype=pl.String)
-    masked = typed[_raw(column)].map_elements(mask_identity_code, return_dtype=pl.String)
-    return hashed.fill_null(masked)
+    invalid = pl.select(pl.when(hashed.is_null()).then(typed[_raw(column)])).to_series()
+    return hashed.fill_null(on_unique(invalid, mask_identity_code, pl.String()))
 
 
 def _loaded(checked: pl.DataFrame, entity: Entity) -> pl.DataFrame:
