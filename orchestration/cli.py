@@ -16,7 +16,14 @@ from orchestration.settings import DATA_DIR, PROJECT_ROOT, Settings
 
 DAGSTER_HOME_ENV = "DAGSTER_HOME"
 DEFAULT_DAGSTER_HOME = DATA_DIR / "dagster_home"
-_DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+# One run at a time: the warehouse file takes one writer, and the nightly schedule and the
+# new-delivery sensor may both ask for a run (queued runs need the daemon: `make dev` has it).
+_DAGSTER_YAML = """telemetry:
+  enabled: false
+concurrency:
+  runs:
+    max_concurrent_runs: 1
+"""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -106,3 +106,12 @@ def test_ingest_loads_unmarked_deliveries_unless_the_marker_is_required(settings
     assert required["delivery_id"].to_list() == ["2026-11-20"]
     default = ingest_source(settings.landing, "register", settings.lake, KEY)
     assert default["delivery_id"].to_list() == ["2026-11-21"]  # 2026-11-20 already loaded
+
+
+def test_runs_of_the_sensor_and_the_schedule_queue_one_at_a_time(tmp_path, monkeypatch):
+    from orchestration.cli import ensure_dagster_home
+
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    ensure_dagster_home()
+    with dg.DagsterInstance.from_config(str(tmp_path / "home")) as instance:
+        assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 1
