@@ -43,6 +43,7 @@ from ingest.readers import INTERNAL_COLUMNS, ROW_NO, ROW_PROBLEM, RejectedFile
 # Kinds whose "shape" is too loose to call a whole column unreadable.
 _FREE_KINDS = {Kind.TEXT, Kind.LANGUAGE}
 _SHOWN_VALUE_CHARS = 40
+_SHOWN_DUPLICATES = 5  # row numbers named in a duplicate's violation
 PERSON_REF = "_person_ref"
 _VIOLATIONS = "_violations"
 WRONG_FIELD_COUNT = "WRONG_FIELD_COUNT"
@@ -221,7 +222,9 @@ def _with_duplicates(checked: pl.DataFrame, entity: Entity) -> pl.DataFrame:
         return checked
     rows = pl.col("_rows")
     first = rows.list.first()
-    listed = rows.cast(pl.List(pl.String)).list.join(", ")
+    shown = rows.list.head(_SHOWN_DUPLICATES).cast(pl.List(pl.String)).list.join(", ")
+    more = rows.list.len().cast(pl.Int64) - _SHOWN_DUPLICATES
+    listed = pl.when(more > 0).then(pl.format("{} and {} more", shown, more)).otherwise(shown)
     finding = (
         groups.with_columns(rows.alias(ROW_NO))
         .explode(ROW_NO)

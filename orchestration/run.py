@@ -150,9 +150,10 @@ def format_report(report: RunReport, settings: Settings, log_file: Path) -> str:
     ]
     lines += [f"  FAILED {c.asset} :: {c.check} ({c.severity})" for c in report.failed_checks]
     lines += [f"  WARNING {c.asset} :: {c.check}" for c in report.warnings]
-    if not report.rejected_files.is_empty():
-        lines += ["", f"Rejected files ({report.rejected_files.height}), nothing of them loaded:"]
-        lines += [f"  {reason}" for reason in report.rejected_files["rejection_reason"]]
+    rejected = report.rejected_files
+    if not rejected.is_empty():
+        lines += ["", f"Rejected files ({rejected.height}), none of their rows loaded:"]
+        lines += [f"  {reason}" for reason in rejected["rejection_reason"]]
     if report.errors:
         lines += ["", "Errors:"]
         lines += [f"  {error}" for error in report.errors]

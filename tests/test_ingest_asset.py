@@ -87,3 +87,27 @@ def test_a_file_named_after_no_entity_fails_every_check_of_its_source(tmp_path):
         "persons, jobseeker_periods, service_periods as csv, parquet, xlsx"
     }
     assert pl.read_parquet(tmp_path / "lake" / "register" / "persons" / "*.parquet").height == 1
+
+
+def test_the_run_report_ends_with_the_rejected_files(result, tmp_path):
+    from orchestration.run import CheckOutcome, RunReport, format_report
+
+    _, settings = result
+    report = RunReport(
+        success=True,
+        run_id="r1",
+        files=read_load_log(settings.lake).sort("file"),
+        checks=[CheckOutcome("register/service_periods", FILES_ACCEPTED, False, "ERROR")],
+        materialized=set(),
+        exports_folder=None,
+        errors=[],
+    )
+    printed = format_report(report, settings, tmp_path / "run.log")
+    assert (
+        "Checks: 0 passed, 1 failed, 0 warnings\n"
+        "  FAILED register/service_periods :: files_accepted (ERROR)\n\n"
+        "Rejected files (1), none of their rows loaded:\n"
+        "  register/2026-11-21/service_periods.csv, column 'person_id': required column is "
+        "missing\n\n"
+        "Run completed with 1 FAILED checks (Dagster run r1)"
+    ) in printed

@@ -564,6 +564,13 @@ def test_duplicate_rows_say_which_rows(tmp_path):
     ]
     _, quarantine, _ = load(tmp_path / "b", repeated)
     assert quarantine["violations"].to_list() == ["DUPLICATE_KEY_IN_FILE (repeats row 1)"]
+    many = [PERIOD_ROW.replace("2025-01-01", f"2025-01-0{day}") for day in range(1, 9)]
+    case = Case("many", "register", "jobseeker_periods.csv", csv(PERIODS, *many), (8, 0, 8))
+    _, quarantine, _ = load(tmp_path / "c", case)
+    assert quarantine["violations"].unique().to_list() == [
+        "DUPLICATE_KEY_IN_FILE (rows 1, 2, 3, 4, 5 and 3 more share key and updated_at with "
+        "different values)"
+    ]
 
 
 def test_truncated_rows_say_how_many_fields(tmp_path):
