@@ -32,6 +32,8 @@ LOAD_LOG_SCHEMA = {
     "file_format": pl.String(),
     "encoding": pl.String(),
     "delimiter": pl.String(),
+    "date_style": pl.String(),
+    "decimal_style": pl.String(),
     "rows_read": pl.Int64(),
     "rows_loaded": pl.Int64(),
     "rows_quarantined": pl.Int64(),
@@ -109,4 +111,6 @@ def read_load_log(lake: Path) -> pl.DataFrame:
     files = sorted((lake / AUDIT / "load_log").glob("*.parquet"))
     if not files:
         return pl.DataFrame(schema=LOAD_LOG_SCHEMA)
-    return pl.concat([pl.read_parquet(f) for f in files], how="vertical_relaxed")
+    # Files written before a column was added lack it: align by name.
+    frames = [pl.DataFrame(schema=LOAD_LOG_SCHEMA), *(pl.read_parquet(f) for f in files)]
+    return pl.concat(frames, how="diagonal_relaxed").select(list(LOAD_LOG_SCHEMA))

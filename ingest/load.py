@@ -2,7 +2,9 @@
 
 Each file is read, validated against its entity's contract, pseudonymised, and written as
 Parquet with its quarantine and one load-log row. A file whose content was already loaded is
-skipped (the load log is the manifest), so running the same delivery twice changes nothing.
+skipped (the load log is the manifest of content hashes), so running the same delivery twice
+changes nothing. Whatever goes wrong with one file (a contract violation or an unexpected
+error) rejects that file only, with a masked message, and the other files still load.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from dataclasses import dataclass
+import traceback
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +27,9 @@ from ingest.validate import validate
 
 log = logging.getLogger(__name__)
 REJECTED_RULE = "FILE_REJECTED"
+# Written by the deliverer into a delivery folder after its last file: the delivery is complete.
+READY_MARKER = "_READY"
+_SHOWN_ERROR_CHARS = 200
 
 
 class KeyMismatchError(RuntimeError):
@@ -46,13 +52,37 @@ class DeliveredFile:
         return f"{self.source}/{self.delivery_id}/{self.name}"
 
 
-def discover(landing: Path, source: str) -> list[DeliveredFile]:
-    """Files of every delivery of a source, in delivery order. `_`/`.` names are not data."""
+@dataclass
+class FileOutcome:
+    rows_read: int
+    loaded: pl.DataFrame | None  # None when the file is rejected
+    quarantined: pl.DataFrame
+    dialect: dict[str, str] = field(default_factory=dict)
+    styles: dict[str, str | None] = field(default_factory=dict)
+    unknown_columns: list[str] = field(default_factory=list)
+    rejection: str | None = None  # masked message naming file, column and problem
+
+
+def delivery_dirs(landing: Path, source: str) -> list[Path]:
+    """Delivery folders of a source in delivery order. `_`/`.` names are not data."""
     source_dir = landing / source
     if not source_dir.is_dir():
         return []
+    return sorted(d for d in source_dir.iterdir() if d.is_dir() and _is_data(d))
+
+
+def is_marked_ready(delivery: Path) -> bool:
+    return (delivery / READY_MARKER).is_file()
+
+
+def discover(landing: Path, source: str, require_ready_marker: bool = False) -> list[DeliveredFile]:
+    """Files of every delivery of a source, in delivery order; with `require_ready_marker`,
+    only of deliveries whose folder holds the `_READY` marker."""
     files = []
-    for delivery in sorted(d for d in source_dir.iterdir() if d.is_dir() and _is_data(d)):
+    for delivery in delivery_dirs(landing, source):
+        if require_ready_marker and not is_marked_ready(delivery):
+            log.info("%s/%s: no %s marker yet, not loaded", source, delivery.name, READY_MARKER)
+            continue
         for path in sorted(p for p in delivery.iterdir() if p.is_file() and _is_data(p)):
             entity = None
             if path.suffix.lower().lstrip(".") in FILE_FORMATS:
@@ -65,7 +95,13 @@ def _is_data(path: Path) -> bool:
     return not path.name.startswith(("_", "."))
 
 
-def ingest_source(landing: Path, source: str, lake_dir: Path, key: PseudonymKey) -> pl.DataFrame:
+def ingest_source(
+    landing: Path,
+    source: str,
+    lake_dir: Path,
+    key: PseudonymKey,
+    require_ready_marker: bool = False,
+) -> pl.DataFrame:
     """Loads every new file of a source; returns the load-log rows of this run."""
     lake.ensure_placeholders(lake_dir)
     history = lake.read_load_log(lake_dir)
@@ -75,7 +111,7 @@ def ingest_source(landing: Path, source: str, lake_dir: Path, key: PseudonymKey)
         for r in history.iter_rows(named=True)
     }
     rows = []
-    for delivered in discover(landing, source):
+    for delivered in discover(landing, source, require_ready_marker):
         digest = _sha256(delivered.path)
         if loaded.get((source, delivered.delivery_id, delivered.name)) == digest:
             log.info("%s: already loaded, skipped", delivered.display_name)
@@ -88,47 +124,38 @@ def ingest_file(
     delivered: DeliveredFile, digest: str, lake_dir: Path, key: PseudonymKey
 ) -> tuple[object, ...]:
     started = time.perf_counter()
-    dialect: dict[str, str] = {}
-    unknown: list[str] = []
-    rejection = None
-    try:
-        if delivered.entity is None:
-            raise RejectedFile(delivered.display_name, _unknown_entity_message(delivered))
-        raw = read_raw(delivered.path, delivered.display_name)
-        dialect = raw.dialect
-        rows_read = raw.frame.height
-        try:
-            result = validate(raw.frame, delivered.entity, delivered.display_name, key)
-        except RejectedFile as error:
-            rejection = error
-            quarantined = _all_rows_rejected(raw.frame, str(error))
-            loaded = None
-        else:
-            loaded, quarantined, unknown = result.loaded, result.quarantined, result.unknown_columns
-    except RejectedFile as error:
-        rejection, rows_read, loaded = error, 0, None
-        quarantined = _all_rows_rejected(pl.DataFrame({ROW_NO: []}), str(error))
-    if loaded is not None:
-        _write_loaded(loaded, delivered, lake_dir)
-    _write_quarantine(quarantined, delivered, lake_dir)
-    reason = mask_codes_in_text(str(rejection)) if rejection else None
-    if reason:
-        log.warning("rejected %s", reason)
+    outcome = _outcome(delivered, key)
+    if outcome.loaded is not None:
+        _write_loaded(outcome.loaded, delivered, lake_dir)
+    _write_quarantine(outcome.quarantined, delivered, lake_dir)
+    rows_loaded = 0 if outcome.loaded is None else outcome.loaded.height
+    if outcome.rejection:
+        log.warning("rejected %s", outcome.rejection)
+    else:
+        log.info(
+            "%s: read %d, loaded %d, quarantined %d",
+            delivered.display_name,
+            outcome.rows_read,
+            rows_loaded,
+            outcome.quarantined.height,
+        )
     row = (
         delivered.source,
         delivered.delivery_id,
         delivered.name,
         delivered.entity.name if delivered.entity else None,
         digest,
-        dialect.get("format"),
-        dialect.get("encoding"),
-        dialect.get("delimiter"),
-        rows_read,
-        0 if loaded is None else loaded.height,
-        quarantined.height,
-        rejection is not None,
-        reason,
-        ",".join(unknown) or None,
+        outcome.dialect.get("format"),
+        outcome.dialect.get("encoding"),
+        outcome.dialect.get("delimiter"),
+        outcome.styles.get("date_style"),
+        outcome.styles.get("decimal_style"),
+        outcome.rows_read,
+        rows_loaded,
+        outcome.quarantined.height,
+        outcome.rejection is not None,
+        outcome.rejection,
+        ",".join(outcome.unknown_columns) or None,
         key.key_id,
         round(time.perf_counter() - started, 3),
         datetime.now().replace(microsecond=0),
@@ -137,6 +164,47 @@ def ingest_file(
     path = lake.load_log_file(lake_dir, delivered.source, delivered.delivery_id, delivered.name)
     lake.write_atomically(frame, path)
     return row
+
+
+def _outcome(delivered: DeliveredFile, key: PseudonymKey) -> FileOutcome:
+    """Reads and validates one file. Any error rejects the file and quarantines every row read
+    as FILE_REJECTED (a file that cannot be parsed at all has no rows to count)."""
+    raw = None
+    try:
+        if delivered.entity is None:
+            raise RejectedFile(delivered.display_name, _unknown_entity_message(delivered))
+        raw = read_raw(delivered.path, delivered.display_name)
+        result = validate(raw.frame, delivered.entity, delivered.display_name, key)
+    except Exception as error:  # one bad file must not stop the others
+        rejection = error if isinstance(error, RejectedFile) else _unexpected(delivered, error)
+        rows = raw.frame.select(ROW_NO) if raw else pl.DataFrame(schema={ROW_NO: pl.Int64})
+        return FileOutcome(
+            rows_read=rows.height,
+            loaded=None,
+            quarantined=_all_rows_rejected(rows, str(rejection)),
+            dialect=raw.dialect if raw else {},
+            rejection=str(rejection),
+        )
+    return FileOutcome(
+        rows_read=raw.frame.height,
+        loaded=result.loaded,
+        quarantined=result.quarantined,
+        dialect=raw.dialect,
+        styles=result.styles,
+        unknown_columns=result.unknown_columns,
+    )
+
+
+def _unexpected(delivered: DeliveredFile, error: Exception) -> RejectedFile:
+    """An error nobody planned for: logged with its stack (code lines only) and a message that
+    is masked and shortened, because libraries quote the data they choke on."""
+    message = (str(error).strip().splitlines() or [""])[0][:_SHOWN_ERROR_CHARS]
+    rejection = RejectedFile(
+        delivered.display_name, f"unexpected error: {type(error).__name__}: {message}"
+    )
+    stack = "".join(traceback.TracebackException.from_exception(error).stack.format())
+    log.error("%s\n%s", rejection, stack)
+    return rejection
 
 
 def _unknown_entity_message(delivered: DeliveredFile) -> str:
@@ -181,13 +249,18 @@ def _write_quarantine(quarantined: pl.DataFrame, delivered: DeliveredFile, lake_
     lake.write_atomically(frame, path)
 
 
+def check_key(lake_dir: Path, key: PseudonymKey) -> None:
+    """Refuses a key other than the one the lake's pseudonyms were made with."""
+    _check_key(lake.read_load_log(lake_dir), key)
+
+
 def _check_key(history: pl.DataFrame, key: PseudonymKey) -> None:
     used = set(history["pseudonym_key_id"].drop_nulls().unique().to_list())
     if used and key.key_id not in used:
         raise KeyMismatchError(
-            f"The lake was pseudonymised with key id {sorted(used)}, this run's key has id "
-            f"{key.key_id}. Pseudonyms from different keys cannot be linked; use the same key "
-            "or start a new lake."
+            f"The lake was pseudonymised with key id {', '.join(sorted(used))}; this run's key "
+            f"has id {key.key_id}. Pseudonyms from different keys cannot be linked: use the "
+            "same key, or start a new lake (and warehouse)."
         )
 
 

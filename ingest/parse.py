@@ -16,7 +16,12 @@ from stdnum.fi import ytunnus
 
 from ingest import reference
 from ingest.contract import Column, Kind
-from ingest.pseudonymise import UPSTREAM_PREFIX, is_valid_identity_code
+from ingest.pseudonymise import (
+    CODE_LIKE_PATTERN,
+    UPSTREAM_PREFIX,
+    contains_identity_code,
+    is_valid_identity_code,
+)
 
 _SPACES = r"[\s\u00a0\u202f]"
 _TRUE = ["true", "1", "k", "kyllä", "yes", "y", "t", "1.0"]
@@ -161,7 +166,7 @@ def _business_id(raw: pl.Expr, column: Column) -> Parsed:
     return Parsed(normal, raw.str.contains(r"^\d{6,7}-?\d$"))
 
 
-def _on_unique(series: pl.Series, check: Callable[[str], object], dtype: pl.DataType) -> pl.Series:
+def on_unique(series: pl.Series, check: Callable[[str], object], dtype: pl.DataType) -> pl.Series:
     """Applies a Python check once per distinct value: registers repeat each person many times."""
     distinct = series.drop_nulls().unique()
     mapping = pl.DataFrame(
@@ -172,7 +177,7 @@ def _on_unique(series: pl.Series, check: Callable[[str], object], dtype: pl.Data
 
 
 def _valid_codes(series: pl.Series) -> pl.Series:
-    return _on_unique(series, is_valid_identity_code, pl.Boolean()).fill_null(False)
+    return on_unique(series, is_valid_identity_code, pl.Boolean()).fill_null(False)
 
 
 def _normal_business_id(value: str) -> str | None:
@@ -180,7 +185,20 @@ def _normal_business_id(value: str) -> str | None:
 
 
 def _business_ids(series: pl.Series) -> pl.Series:
-    return _on_unique(series, _normal_business_id, pl.String())
+    return on_unique(series, _normal_business_id, pl.String())
+
+
+def holds_identity_code(text: pl.Expr) -> pl.Expr:
+    """Free text that holds a valid identity code (typed into the wrong column)."""
+    return text.map_batches(_holding_codes, return_dtype=pl.Boolean)
+
+
+def _holding_codes(series: pl.Series) -> pl.Series:
+    shaped = series.str.contains(f"(?i){CODE_LIKE_PATTERN}").fill_null(False)
+    if not shaped.any():  # the usual case: no Python at all
+        return shaped
+    candidates = pl.select(pl.when(shaped).then(series)).to_series()
+    return on_unique(candidates, contains_identity_code, pl.Boolean()).fill_null(False)
 
 
 _PARSERS: dict[Kind, Callable[[pl.Expr, Column], Parsed]] = {

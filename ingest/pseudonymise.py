@@ -26,7 +26,8 @@ DEMO_KEY = b"vaikuttavuus-demo-key-NOT-A-SECRET"
 
 _CENTURY = {"+": 1800, **dict.fromkeys("-YXWVU", 1900), **dict.fromkeys("ABCDEF", 2000)}
 # Anything shaped like an identity code, valid or not, for masking free text.
-_CODE_LIKE = re.compile(r"\b(\d{6}[-+A-FU-Y])\d{3}[0-9A-Y]\b", re.IGNORECASE)
+CODE_LIKE_PATTERN = r"\b(\d{6}[-+A-FU-Y])\d{3}[0-9A-Y]\b"
+_CODE_LIKE = re.compile(CODE_LIKE_PATTERN, re.IGNORECASE)
 
 
 class MissingKeyError(RuntimeError):
@@ -90,6 +91,11 @@ def mask_identity_code(value: str) -> str:
     if len(value) >= 7:
         return value[:7] + "****"
     return "*" * len(value)
+
+
+def contains_identity_code(text: str) -> bool:
+    """Whether free text holds a valid identity code (a code typed into the wrong column)."""
+    return any(is_valid_identity_code(m.group(0).upper()) for m in _CODE_LIKE.finditer(text))
 
 
 def mask_codes_in_text(text: str) -> str:

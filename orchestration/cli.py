@@ -7,6 +7,8 @@ import logging
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,7 +16,14 @@ from orchestration.settings import DATA_DIR, PROJECT_ROOT, Settings
 
 DAGSTER_HOME_ENV = "DAGSTER_HOME"
 DEFAULT_DAGSTER_HOME = DATA_DIR / "dagster_home"
-_DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+# One run at a time: the warehouse file takes one writer, and the nightly schedule and the
+# new-delivery sensor may both ask for a run (queued runs need the daemon: `make dev` has it).
+_DAGSTER_YAML = """telemetry:
+  enabled: false
+concurrency:
+  runs:
+    max_concurrent_runs: 1
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--demo", action="store_true", help="synthetic data only: use the public demo key"
     )
+    run.add_argument(
+        "--require-ready-marker",
+        action="store_true",
+        help="load only deliveries whose folder holds the _READY marker (default: all)",
+    )
     run.set_defaults(handler=_run)
 
     sql = commands.add_parser("sql", help="read-only SQL shell on the latest published snapshot")
@@ -78,6 +92,8 @@ def _generation_lines(summary: dict) -> list[str]:
 
 def _settings_from_args(args: argparse.Namespace) -> Settings:
     overrides: dict[str, object] = {"landing_dir": str(args.landing.resolve()), "demo": args.demo}
+    if args.require_ready_marker:
+        overrides["require_ready_marker"] = True
     paths = (
         ("warehouse", "warehouse_path"),
         ("exports", "exports_dir"),
@@ -94,6 +110,8 @@ def _settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def _run(args: argparse.Namespace) -> int:
+    """Refuses to start, before anything is loaded, without a usable pseudonymisation key."""
+    from ingest.load import KeyMismatchError, check_key
     from ingest.pseudonymise import KEY_FILE_ENV, MissingKeyError, load_key
 
     if not args.landing.is_dir():
@@ -107,24 +125,41 @@ def _run(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     settings = _settings_from_args(args)
+    try:
+        check_key(settings.lake, key)
+    except KeyMismatchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     settings.apply_to_environment()
-    log_file = _start_log_file(settings.logs)
     if key.is_demo:
         print("Demo mode: identity codes are pseudonymised with the PUBLIC demo key.")
     from orchestration.run import run_pipeline
 
-    return run_pipeline(settings, log_file)
+    with run_log_file(settings.logs) as log_file:
+        return run_pipeline(settings, log_file)
 
 
-def _start_log_file(logs_dir: Path) -> Path:
+_LOGGERS = ("ingest", "publish", "quality", "orchestration", "dagster")
+
+
+@contextmanager
+def run_log_file(logs_dir: Path) -> Iterator[Path]:
+    """The run's own log file for the project's loggers, detached again when the run ends."""
     logs_dir.mkdir(parents=True, exist_ok=True)
     path = logs_dir / f"run-{datetime.now():%Y%m%d-%H%M%S}.log"
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    for name in ("ingest", "publish", "quality", "orchestration", "dagster"):
+    levels = {name: logging.getLogger(name).level for name in _LOGGERS}
+    for name in _LOGGERS:
         logging.getLogger(name).addHandler(handler)
         logging.getLogger(name).setLevel(logging.INFO)
-    return path
+    try:
+        yield path
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).removeHandler(handler)
+            logging.getLogger(name).setLevel(level)
+        handler.close()
 
 
 def _sql(args: argparse.Namespace) -> int:

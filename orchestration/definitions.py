@@ -1,4 +1,5 @@
-"""The Dagster code location: ingest -> dbt -> exports, checks, and the nightly schedule."""
+"""The Dagster code location: ingest -> dbt -> exports, checks, the nightly schedule and the
+sensor that starts the same job when a complete delivery lands."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from orchestration.dbt import warehouse
 from orchestration.ingest import ingest_assets
 from orchestration.project import dbt_project
 from orchestration.publish import publish_assets
+from orchestration.sensors import NIGHTLY_JOB, new_delivery_sensor
 from orchestration.settings import Settings
-from quality.checks import raw_expectation_checks
+from quality.checks import data_quality_findings_check, raw_expectation_checks
 
 dbt_project.prepare_if_dev()
 
 nightly_job = dg.define_asset_job(
-    "nightly_run",
+    NIGHTLY_JOB,
     selection=dg.AssetSelection.all(),
     description="Loads new deliveries, rebuilds the warehouse, runs every check, exports.",
 )
@@ -31,9 +33,10 @@ nightly_schedule = dg.ScheduleDefinition(
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[*ingest_assets, warehouse, *publish_assets],
-        asset_checks=raw_expectation_checks,
+        asset_checks=[*raw_expectation_checks, data_quality_findings_check],
         jobs=[nightly_job],
         schedules=[nightly_schedule],
+        sensors=[new_delivery_sensor],
         resources={"dbt": DbtCliResource(project_dir=dbt_project), "settings": settings},
         # One process, one DuckDB writer; the multiprocess executor costs seconds per step.
         executor=dg.in_process_executor,

@@ -11,6 +11,7 @@ import dagster as dg
 import polars as pl
 
 from ingest.lake import read_load_log
+from ingest.pseudonymise import mask_codes_in_text
 from orchestration.keys import DICTIONARY_KEY, EXPORTS_KEY, SNAPSHOT_KEY
 from orchestration.settings import Settings
 
@@ -38,10 +39,21 @@ class RunReport:
     report: str | None
     snapshot: str | None
     data_dictionary: str | None
+    errors: list[str]  # why steps failed (masked)
 
     @property
     def failed_checks(self) -> list[CheckOutcome]:
-        return [c for c in self.checks if not c.passed]
+        """Failed checks of ERROR severity: these fail the run's verdict."""
+        return [c for c in self.checks if not c.passed and c.severity == "ERROR"]
+
+    @property
+    def warnings(self) -> list[CheckOutcome]:
+        """Failed checks of WARN severity (data-quality findings): reported, not fatal."""
+        return [c for c in self.checks if not c.passed and c.severity != "ERROR"]
+
+    @property
+    def rejected_files(self) -> pl.DataFrame:
+        return self.files.filter(pl.col("rejected"))
 
 
 def execute(settings: Settings) -> RunReport:
@@ -71,7 +83,20 @@ def execute(settings: Settings) -> RunReport:
         report=_metadata_path(result, EXPORTS_KEY, "report"),
         snapshot=_metadata_path(result, SNAPSHOT_KEY, "snapshot"),
         data_dictionary=_metadata_path(result, DICTIONARY_KEY, "page"),
+        errors=_step_errors(result),
     )
+
+
+def _step_errors(result: dg.ExecuteInProcessResult) -> list[str]:
+    errors = []
+    for event in result.all_events:
+        if not event.is_step_failure:
+            continue
+        data = event.step_failure_data
+        user = data.user_failure_data
+        message = user.description if user and user.description else data.error.message
+        errors.append(f"{event.step_key}: {mask_codes_in_text(message.strip())}")
+    return errors
 
 
 def _files_loaded_since(lake: Path, started: datetime) -> pl.DataFrame:
@@ -124,8 +149,20 @@ def format_report(report: RunReport, settings: Settings, log_file: Path) -> str:
             f"  loaded {r['rows_loaded']:>8}  quarantined {r['rows_quarantined']:>6}  {status}"
         )
     passed = sum(c.passed for c in report.checks)
-    lines += ["", f"Checks: {passed} passed, {len(report.failed_checks)} failed"]
+    lines += [
+        "",
+        f"Checks: {passed} passed, {len(report.failed_checks)} failed, "
+        f"{len(report.warnings)} warnings",
+    ]
     lines += [f"  FAILED {c.asset} :: {c.check} ({c.severity})" for c in report.failed_checks]
+    lines += [f"  WARNING {c.asset} :: {c.check}" for c in report.warnings]
+    rejected = report.rejected_files
+    if not rejected.is_empty():
+        lines += ["", f"Rejected files ({rejected.height}), none of their rows loaded:"]
+        lines += [f"  {reason}" for reason in rejected["rejection_reason"]]
+    if report.errors:
+        lines += ["", "Errors:"]
+        lines += [f"  {error}" for error in report.errors]
     lines += [
         "",
         f"Run {_verdict(report)} (Dagster run {report.run_id})",

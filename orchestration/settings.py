@@ -27,6 +27,7 @@ _ENV = {
     "logs_dir": "VAIKUTTAVUUS_LOGS_DIR",
     "as_of": "VAIKUTTAVUUS_AS_OF",
     "demo": "VAIKUTTAVUUS_DEMO",
+    "require_ready_marker": "VAIKUTTAVUUS_REQUIRE_READY_MARKER",
     "disclosure_threshold": "VAIKUTTAVUUS_DISCLOSURE_THRESHOLD",
 }
 
@@ -41,6 +42,10 @@ class Settings(dg.ConfigurableResource):
     logs_dir: str = str(DATA_DIR / "logs")
     as_of: str = ""  # YYYY-MM-DD; empty = the latest updated_at in the deliveries
     demo: bool = False  # use the public demo pseudonymisation key (synthetic data only)
+    # Load only deliveries whose folder holds the _READY marker (see README). Off by default:
+    # the CLI loads what is in the landing folder; turn it on where deliverers write while
+    # the schedule or the sensor may run.
+    require_ready_marker: bool = False
     disclosure_threshold: int = 5  # exported counts below this are suppressed
 
     @classmethod
@@ -84,7 +89,7 @@ class Settings(dg.ConfigurableResource):
 
 
 def _convert(name: str, raw: str) -> object:
-    if name == "demo":
+    if name in ("demo", "require_ready_marker"):
         return raw.lower() in {"1", "true", "yes"}
     if name in ("disclosure_threshold", "keep_snapshots"):
         return int(raw)

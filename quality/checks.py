@@ -1,10 +1,12 @@
-"""Dagster asset checks built from the Great Expectations suites.
+"""Dagster asset checks built from the Great Expectations suites, and the data-quality findings.
 
 Each ingest asset (one per entity) gets a blocking check that validates the rows loaded by its
-latest materialization: when it fails, nothing downstream of the entity is built.
+latest materialization: when it fails, nothing downstream of the entity is built. The findings
+check only warns: the warehouse has already resolved what it counts.
 """
 
 import dagster as dg
+import duckdb
 import polars as pl
 
 from ingest.contract import ENTITIES, Entity
@@ -67,3 +69,35 @@ def raw_expectations_check(entity: Entity) -> dg.AssetChecksDefinition:
 
 
 raw_expectation_checks = [raw_expectations_check(e) for e in ENTITIES]
+
+
+FINDINGS_KEY = dg.AssetKey(["audit", "data_quality_findings"])
+
+
+@dg.asset_check(
+    asset=FINDINGS_KEY,
+    name="no_data_quality_findings",
+    blocking=False,
+    required_resource_keys={"settings"},
+    description=(
+        "Counts audit.data_quality_findings (overlapping status periods, ...). The warehouse "
+        "resolves them by the contract's rules, so this only warns: someone upstream should "
+        "fix the register."
+    ),
+)
+def data_quality_findings_check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+    with duckdb.connect(str(context.resources.settings.warehouse), read_only=True) as con:
+        counts = con.execute(
+            """select finding_type, count(*), count(distinct person_key)
+            from audit.data_quality_findings group by finding_type order by finding_type"""
+        ).fetchall()
+    findings = sum(n for _, n, _ in counts)
+    table = "\n".join(f"| {kind} | {n} | {persons} |" for kind, n, persons in counts)
+    return dg.AssetCheckResult(
+        passed=findings == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "findings": findings,
+            "by_type": dg.MetadataValue.md("| finding | rows | persons |\n|---|---|---|\n" + table),
+        },
+    )

@@ -20,8 +20,7 @@ def settings_under(work: Path, landing: Path, **overrides: object) -> Settings:
         published_dir=str(work / "published"),
         exports_dir=str(work / "exports"),
         logs_dir=str(work / "logs"),
-        demo=True,
-        **overrides,
+        **{"demo": True, **overrides},
     )
 
 

@@ -45,10 +45,13 @@ def test_dbt_models_seeds_and_exports_are_assets(defs):
         "reference/ref_municipalities",
         "audit/load_log",
         "exports/leadership_exports",
+        "published/warehouse_snapshot",
+        "published/data_dictionary",
     } <= keys
     graph = defs.resolve_asset_graph()
-    upstream = graph.get(dg.AssetKey(["exports", "leadership_exports"])).parent_keys
-    assert dg.AssetKey(["marts", "kpi_area_month"]) in upstream
+    snapshot = dg.AssetKey(["published", "warehouse_snapshot"])
+    assert graph.get(dg.AssetKey(["exports", "leadership_exports"])).parent_keys == {snapshot}
+    assert dg.AssetKey(["marts", "kpi_area_month"]) in graph.get(snapshot).parent_keys
 
 
 def test_checks_cover_raw_data_and_dbt_tests(defs):

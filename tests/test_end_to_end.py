@@ -1,4 +1,7 @@
-"""A generated landing folder through every asset, checked against the generator's ground truth."""
+"""A generated landing folder through every asset, checked against the generator's ground truth.
+
+The run itself is the session fixture `generated_run` (tests/conftest.py): `vaikuttavuus run
+--demo` over 600 generated persons."""
 
 from __future__ import annotations
 
@@ -14,13 +17,15 @@ from orchestration.settings import Settings
 from tests.helpers import query
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def run(generated_run):
+    """The generated landing folder run through `vaikuttavuus run` (see conftest.py)."""
     return generated_run.report, generated_run.settings, generated_run.truth
 
 
-def test_every_asset_materialised_and_every_check_passed(run):
+def test_every_asset_materialised_and_every_check_passed(run, generated_run):
     report, settings, _ = run
+    assert generated_run.exit_code == 0, generated_run.console
     assert report.success
     assert report.failed_checks == []
     from orchestration.definitions import build_definitions

@@ -9,7 +9,8 @@ People (born / mother tongue / area):
   P6 010594Y9032 1994 et Helsinki (2023-style century sign, temporary individual number)
 Deliveries exercise the contract's upsert rules: J13's end date is removed by a later version
 (P1 stays employed), J55 is re-sent with the same updated_at (the later delivery wins:
-UNEMPLOYED), E2 is closed later, E9 is tombstoned, and P6's periods overlap (the later-starting
+UNEMPLOYED), E2 is closed later, E9 is tombstoned, E99 (never delivered) is tombstoned as a
+no-op, and P6's periods overlap (the later-starting
 EMPLOYED_OPEN wins 1-20 May 2025, then UNEMPLOYED resumes).
 """
 
@@ -20,6 +21,7 @@ from decimal import Decimal
 
 import pytest
 
+from ingest.pseudonymise import load_key, pseudonym
 from orchestration.run import execute
 from tests.helpers import FIXTURES, query, settings_under
 
@@ -308,12 +310,17 @@ KPI_ROWS = {
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory):
+def hand_built_run(tmp_path_factory: pytest.TempPathFactory):
     settings = settings_under(tmp_path_factory.mktemp("hand_built"), LANDING)
     report = execute(settings)
-    assert report.success, report.failed_checks
+    assert report.success, report.errors
     assert not report.failed_checks
-    return settings
+    return report, settings
+
+
+@pytest.fixture(scope="module")
+def warehouse(hand_built_run):
+    return hand_built_run[1]
 
 
 def test_every_file_loaded_without_quarantine(warehouse):
@@ -322,6 +329,45 @@ def test_every_file_loaded_without_quarantine(warehouse):
     )
     assert len(rows) == 10
     assert all(r["rows_read"] == r["rows_loaded"] and r["rows_quarantined"] == 0 for r in rows)
+
+
+def test_tombstone_of_a_key_that_never_existed_loads_as_a_no_op(warehouse):
+    # register/2026-03-31/service_periods.csv tombstones E99, which no delivery ever held.
+    [logged] = query(
+        warehouse,
+        """select rows_read, rows_loaded, rows_quarantined from audit.load_log
+        where delivery_id = '2026-03-31' and file = 'service_periods.csv'""",
+    )
+    assert logged == {"rows_read": 3, "rows_loaded": 3, "rows_quarantined": 0}
+    assert query(
+        warehouse,
+        "select count(*) as n from staging.stg_register__service_periods where "
+        "service_period_id = 'E99'",
+    ) == [{"n": 0}]
+
+
+def test_overlapping_periods_are_recorded_as_findings(hand_built_run):
+    report, settings = hand_built_run
+    # P6: J61 UNEMPLOYED from 1.6.2024 (open) and J62 EMPLOYED_OPEN 1.-20.5.2025 overlap;
+    # the later start (J62) decides those 20 days.
+    assert query(settings, "select * exclude (person_key) from audit.data_quality_findings") == [
+        dict(
+            finding_type="OVERLAPPING_STATUS_PERIODS",
+            period_id="J61",
+            status="UNEMPLOYED",
+            other_period_id="J62",
+            other_status="EMPLOYED_OPEN",
+            overlap_start=date(2025, 5, 1),
+            overlap_end=date(2025, 5, 20),
+            overlap_days=20,
+            decided_by_period_id="J62",
+        )
+    ]
+    [person] = query(settings, "select person_key from audit.data_quality_findings")
+    assert person["person_key"] == pseudonym(load_key(demo=True), "010594Y9032")
+    warning = ("audit/data_quality_findings", "no_data_quality_findings", False, "WARN")
+    assert warning in {(c.asset, c.check, c.passed, c.severity) for c in report.checks}
+    assert [c.check for c in report.warnings] == ["no_data_quality_findings"]
 
 
 def test_as_of_is_the_latest_updated_at(warehouse):
