@@ -9,6 +9,8 @@ with episodes as (
         f.service_category,
         f.operating_model,
         g.target_group,
+        f.is_exited,
+        f.employed_open_during_service,
         f.employed_open_6m
     from {{ ref('fct_service_episodes') }} as f
     inner join {{ ref('int_episode_target_groups') }} as g
@@ -21,6 +23,9 @@ cells as (
         service_category,
         target_group,
         count(*) as episodes,
+        {{ count_true("is_exited") }} as exits,
+        {{ count_true("is_exited and employed_open_during_service") }}
+            as employed_open_during_service,
         count(employed_open_6m) as exits_observable_6m,
         {{ count_true("employed_open_6m") }} as employed_open_6m
     from episodes
@@ -45,6 +50,9 @@ with_baseline as (
 rated as (
     select
         *,
+        {{ rate_columns(
+            'employed_open_during_service', 'employed_open_during_service', 'exits'
+        ) }},
         {{ rate_columns('employed_open_6m', 'employed_open_6m', 'exits_observable_6m') }},
         {{ rate('baseline_employed_open_6m', 'baseline_exits_observable_6m') }} as baseline_rate
     from with_baseline
@@ -55,6 +63,11 @@ select
     service_category,
     target_group,
     episodes,
+    exits,
+    employed_open_during_service,
+    employed_open_during_service_rate,
+    employed_open_during_service_ci_low,
+    employed_open_during_service_ci_high,
     exits_observable_6m,
     employed_open_6m,
     employed_open_6m_rate,
