@@ -71,12 +71,19 @@ spend as (
     group by all
 ),
 
-cells as (
-    select employment_area_code, year, provider_sector from activity
-    union
-    select employment_area_code, year, provider_sector from exit_outcomes
-    union
-    select employment_area_code, year, provider_sector from spend
+-- The three measures stacked and summed per area, year and sector: grouping matches NULL
+-- sectors (provider unknown) with each other, as a join would not.
+stacked as (
+    select employment_area_code, year, provider_sector, customers, episodes,
+        0 as spend_eur, 0 as exits_observable_6m, 0 as employed_open_6m
+    from activity
+    union all
+    select employment_area_code, year, provider_sector, 0, 0, spend_eur, 0, 0
+    from spend
+    union all
+    select employment_area_code, year, provider_sector, 0, 0, 0, exits_observable_6m,
+        employed_open_6m
+    from exit_outcomes
 ),
 
 combined as (
@@ -84,31 +91,20 @@ combined as (
         k.employment_area_code,
         k.year,
         k.provider_sector,
-        coalesce(a.customers, 0) as customers,
-        coalesce(a.episodes, 0) as episodes,
-        coalesce(t.area_customers, 0) as area_customers,
-        coalesce(t.area_episodes, 0) as area_episodes,
-        coalesce(s.spend_eur, 0) as spend_eur,
-        sum(coalesce(s.spend_eur, 0)) over (partition by k.employment_area_code, k.year)
+        cast(sum(k.customers) as bigint) as customers,
+        cast(sum(k.episodes) as bigint) as episodes,
+        coalesce(any_value(t.area_customers), 0) as area_customers,
+        coalesce(any_value(t.area_episodes), 0) as area_episodes,
+        sum(k.spend_eur) as spend_eur,
+        sum(sum(k.spend_eur)) over (partition by k.employment_area_code, k.year)
             as area_spend_eur,
-        coalesce(x.exits_observable_6m, 0) as exits_observable_6m,
-        coalesce(x.employed_open_6m, 0) as employed_open_6m
-    from cells as k
-    left join activity as a
-        on a.employment_area_code is not distinct from k.employment_area_code
-        and a.year = k.year
-        and a.provider_sector is not distinct from k.provider_sector
+        cast(sum(k.exits_observable_6m) as bigint) as exits_observable_6m,
+        cast(sum(k.employed_open_6m) as bigint) as employed_open_6m
+    from stacked as k
     left join area_activity as t
         on t.employment_area_code is not distinct from k.employment_area_code
         and t.year = k.year
-    left join exit_outcomes as x
-        on x.employment_area_code is not distinct from k.employment_area_code
-        and x.year = k.year
-        and x.provider_sector is not distinct from k.provider_sector
-    left join spend as s
-        on s.employment_area_code is not distinct from k.employment_area_code
-        and s.year = k.year
-        and s.provider_sector is not distinct from k.provider_sector
+    group by k.employment_area_code, k.year, k.provider_sector
 )
 
 select
