@@ -205,7 +205,10 @@ KPI_ROWS = {
         unemployed_jobseekers=3,
         long_term_unemployed=1,
         in_activating_services=0,
+        activation_rate_n=3,
         activation_rate=0.0,
+        activation_rate_ci_low=0.0,
+        activation_rate_ci_high=100 * Z2 / (3 + Z2),  # Wilson upper bound of 0 of 3, in %
     ),
     # Only E8's share of the March line is spent on the partial-work-ability group.
     (8, date(2025, 3, 1), "PARTIAL_WORK_ABILITY"): dict(

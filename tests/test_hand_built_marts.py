@@ -254,7 +254,7 @@ def cell(episodes, exits, n, employed, baseline_n, baseline_employed, verdict, d
         **own,
         "baseline_exits_observable_6m": baseline_n,
         "baseline_employed_open_6m": baseline_employed,
-        "baseline_rate": baseline,
+        **rate("baseline", baseline_employed, baseline_n, name="baseline_rate"),
         "difference": None if baseline is None or n == 0
         else own["employed_open_6m_rate"] - baseline,
         "verdict": verdict,

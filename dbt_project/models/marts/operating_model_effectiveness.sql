@@ -54,7 +54,10 @@ rated as (
             'employed_open_during_service', 'employed_open_during_service', 'exits'
         ) }},
         {{ rate_columns('employed_open_6m', 'employed_open_6m', 'exits_observable_6m') }},
-        {{ rate('baseline_employed_open_6m', 'baseline_exits_observable_6m') }} as baseline_rate
+        {{ rate_columns(
+            'baseline', 'baseline_employed_open_6m', 'baseline_exits_observable_6m',
+            rate_name='baseline_rate'
+        ) }}
     from with_baseline
 )
 
@@ -76,6 +79,8 @@ select
     baseline_exits_observable_6m,
     baseline_employed_open_6m,
     baseline_rate,
+    baseline_ci_low,
+    baseline_ci_high,
     employed_open_6m_rate - baseline_rate as difference,
     case
         -- Too few observable exits, or nothing to compare with.
