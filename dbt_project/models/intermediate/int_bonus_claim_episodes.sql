@@ -24,10 +24,7 @@ candidate_episodes as (
         b.invoice_id,
         b.line_no,
         e.service_period_id,
-        row_number() over (
-            partition by b.invoice_id, b.line_no
-            order by e.start_date desc, e.service_period_id desc
-        ) as preference
+        {{ latest_starting_rank('b', 'e') }} as preference
     from bonus_lines as b
     inner join {{ ref('int_service_episodes') }} as e
         on e.contract_id = b.contract_id

@@ -35,10 +35,7 @@ person_matches as (
         l.invoice_id,
         l.line_no,
         e.service_period_id,
-        row_number() over (
-            partition by l.invoice_id, l.line_no
-            order by e.start_date desc, e.service_period_id desc
-        ) as preference
+        {{ latest_starting_rank('l', 'e') }} as preference
     from lines as l
     inner join episodes as e
         on e.contract_id = l.contract_id
@@ -48,6 +45,7 @@ person_matches as (
     where l.line_type in ('BASE', 'CREDIT')
 ),
 
+-- A bonus goes to the episode its verification looks at, whatever the verification says.
 bonus_matches as (
     select invoice_id, line_no, service_period_id, 1 as preference
     from {{ ref('int_bonus_claim_episodes') }}
