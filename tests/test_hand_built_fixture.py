@@ -207,7 +207,10 @@ KPI_ROWS = {
         unemployed_jobseekers=3,
         long_term_unemployed=1,
         in_activating_services=0,
+        activation_rate_n=3,
         activation_rate=0.0,
+        activation_rate_ci_low=0.0,
+        activation_rate_ci_high=100 * Z2 / (3 + Z2),  # Wilson upper bound of 0 of 3, in %
     ),
     # Only E8's share of the March line is spent on the partial-work-ability group.
     (8, date(2025, 3, 1), "PARTIAL_WORK_ABILITY"): dict(
@@ -455,3 +458,35 @@ def test_allocations_add_up_to_invoiced(warehouse):
         from intermediate.int_invoice_allocations""",
     )
     assert row == {"total": Decimal("1380.00"), "unallocated": Decimal("30.00")}
+
+
+def test_unallocated_spend_every_contract_month(warehouse):
+    # C1's lines by the month of the billed period: January 500 - 50 (both to E1), March's
+    # shared 100 (E1 75.61, E8 24.39), April's bonus 800 (E1, ended 10 days before the job),
+    # August's shared 30 with no active episode: unallocated.
+    rows = query(
+        warehouse,
+        """select contract_id, period_month, invoice_lines, invoiced_eur, allocated_eur,
+            unallocated_eur
+        from marts.unallocated_spend order by period_month""",
+    )
+    assert [tuple(r.values()) for r in rows] == [
+        ("C1", date(2025, 1, 1), 2, Decimal("450.00"), Decimal("450.00"), Decimal("0.00")),
+        ("C1", date(2025, 3, 1), 1, Decimal("100.00"), Decimal("100.00"), Decimal("0.00")),
+        ("C1", date(2025, 4, 1), 1, Decimal("800.00"), Decimal("800.00"), Decimal("0.00")),
+        ("C1", date(2025, 8, 1), 1, Decimal("30.00"), Decimal("0.00"), Decimal("30.00")),
+    ]
+
+
+def test_the_one_bonus_is_verified(warehouse):
+    # INV-3 line 1: C1 prices EMPLOYED_OPEN at 800; E1 ended 31.3.2025, 10 days before the
+    # outcome date 10.4.; P1 is in open work from 10.4. (J13); the first such claim.
+    rows = query(
+        warehouse,
+        """select invoice_id, line_no, service_period_id, amount_eur, contract_bonus_eur,
+            verification_status
+        from marts.outcome_payment_reconciliation""",
+    )
+    assert [tuple(r.values()) for r in rows] == [
+        ("INV-3", 1, "E1", Decimal("800.00"), Decimal("800.00"), "VERIFIED")
+    ]

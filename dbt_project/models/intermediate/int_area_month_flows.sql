@@ -56,11 +56,11 @@ exits as (
         target_group,
         count(*) as exits,
         count(employed_open_6m) as exits_observable_6m,
-        cast(count_if(employed_open_6m) as bigint) as employed_open_6m,
+        {{ count_true("employed_open_6m") }} as employed_open_6m,
         count(employed_open_12m) as exits_observable_12m,
-        cast(count_if(employed_open_12m) as bigint) as employed_open_12m,
+        {{ count_true("employed_open_12m") }} as employed_open_12m,
         count(next_step_90d) as exits_observable_90d,
-        cast(count_if(next_step_90d = 'NO_SERVICE_NO_WORK') as bigint) as fell_between
+        {{ count_true("next_step_90d = 'NO_SERVICE_NO_WORK'") }} as fell_between
     from episodes
     where is_exited
     group by all

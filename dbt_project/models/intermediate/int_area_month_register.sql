@@ -1,7 +1,11 @@
 {# Register counts on each month's last day (NULL for months whose last day is after the
-   as-of date), by the area of the status period that decides the day. Target groups of a
-   register count are the person's on that day: age by the day's year; long-term unemployed
-   by the unemployment spell (for people in services: by the episode's flag at its start). #}
+   as-of date), by the area of the status period that decides the day, for the unemployed and
+   for the people in activating services alike (kpis-and-marts.md: a register count belongs
+   to that area), so both parts of the activation rate are counted in the same place. A person
+   in a service on a day no status period covers is counted in the episode's area. Target
+   groups of a register count are the person's on that day: age by the day's year; long-term
+   unemployed by the unemployment spell (for people in services: by the episode's flag at its
+   start). #}
 
 with days as (
     select distinct month_end as day from {{ ref('int_area_month_spine') }}
@@ -31,7 +35,7 @@ unemployed as (
 in_services as (
     select
         d.day,
-        e.employment_area_code,
+        coalesce(m.employment_area_code, e.employment_area_code) as employment_area_code,
         e.person_key,
         bool_or(e.is_long_term_unemployed) as is_long_term_unemployed
     from days as d
@@ -39,6 +43,9 @@ in_services as (
         on e.counts_in_activation_rate
         and e.start_date <= d.day
         and least(coalesce(e.end_date, {{ as_of() }}), {{ as_of() }}) >= d.day
+    left join {{ ref('int_status_segments') }} as s
+        on s.person_key = e.person_key and d.day between s.segment_start and s.segment_end
+    left join {{ ref('ref_municipalities') }} as m on m.municipality_code = s.municipality_code
     group by all
 ),
 

@@ -1,4 +1,5 @@
-{# Per episode: the earliest scorable START and the latest scorable END response. #}
+{# Per episode: the earliest scorable START and the latest scorable END response (a response
+   with fewer than 8 answered items has no score, so it can be neither), with their dates. #}
 
 with scored as (
     select *
@@ -9,10 +10,13 @@ with scored as (
 per_episode as (
     select
         service_period_id,
-        first(participation_score order by response_date, response_id)
+        arg_min(participation_score, (response_date, response_id))
             filter (where measurement_point = 'START') as participation_start_score,
-        first(participation_score order by response_date desc, response_id desc)
-            filter (where measurement_point = 'END') as participation_end_score
+        min(response_date) filter (where measurement_point = 'START')
+            as participation_start_date,
+        arg_max(participation_score, (response_date, response_id))
+            filter (where measurement_point = 'END') as participation_end_score,
+        max(response_date) filter (where measurement_point = 'END') as participation_end_date
     from scored
     group by service_period_id
 )
@@ -20,6 +24,8 @@ per_episode as (
 select
     service_period_id,
     participation_start_score,
+    participation_start_date,
     participation_end_score,
+    participation_end_date,
     round(participation_end_score - participation_start_score, 1) as participation_change
 from per_episode

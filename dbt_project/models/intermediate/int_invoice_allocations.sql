@@ -5,8 +5,9 @@
      billed period (the latest-starting one if several).
    - BASE / CREDIT without a person: the contract's episodes active in the billed period, in
      proportion to their active days within it.
-   - OUTCOME_BONUS: the person's latest-starting episode on the contract that started on or
-     before the outcome date and ended no more than 90 days before it (or is still open). #}
+   - OUTCOME_BONUS: the episode the reconciliation looks for (int_bonus_claim_episodes): the
+     person's latest-starting episode on the contract that started on or before the outcome
+     date and ended no more than 90 days before it (or is still open). #}
 
 with lines as (
     select
@@ -34,20 +35,21 @@ person_matches as (
         l.invoice_id,
         l.line_no,
         e.service_period_id,
-        row_number() over (
-            partition by l.invoice_id, l.line_no
-            order by e.start_date desc, e.service_period_id desc
-        ) as preference
+        {{ latest_starting_rank('l', 'e') }} as preference
     from lines as l
     inner join episodes as e
         on e.contract_id = l.contract_id
         and e.person_key = l.person_key
-        and (
-            (l.line_type in ('BASE', 'CREDIT')
-                and e.start_date <= l.period_end and e.end_date >= l.period_start)
-            or (l.line_type = 'OUTCOME_BONUS'
-                and e.start_date <= l.outcome_date and e.end_date >= l.outcome_date - 90)
-        )
+        and e.start_date <= l.period_end
+        and e.end_date >= l.period_start
+    where l.line_type in ('BASE', 'CREDIT')
+),
+
+-- A bonus goes to the episode its verification looks at, whatever the verification says.
+bonus_matches as (
+    select invoice_id, line_no, service_period_id, 1 as preference
+    from {{ ref('int_bonus_claim_episodes') }}
+    where service_period_id is not null
 ),
 
 shared_matches as (
@@ -107,7 +109,11 @@ allocations as (
     select invoice_id, line_no, service_period_id, allocated_cents from shared_allocations
     union all
     select m.invoice_id, m.line_no, m.service_period_id, l.amount_cents
-    from person_matches as m
+    from (
+        select * from person_matches
+        union all
+        select * from bonus_matches
+    ) as m
     inner join lines as l on l.invoice_id = m.invoice_id and l.line_no = m.line_no
     where m.preference = 1
 ),

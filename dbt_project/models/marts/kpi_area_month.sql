@@ -12,6 +12,29 @@ with spend as (
         on g.service_period_id = a.service_period_id
     where g.target_group <> 'ALL'
     group by all
+),
+
+-- The month-end register counts exist once the month's last day is on or before the as-of
+-- date; the activation rate's n is everyone it counts.
+register as (
+    select
+        s.employment_area_code,
+        s.month_start,
+        s.target_group,
+        s.month_end <= {{ as_of() }} as is_complete_month,
+        case when s.month_end <= {{ as_of() }} then coalesce(r.unemployed_jobseekers, 0) end
+            as unemployed_jobseekers,
+        case when s.month_end <= {{ as_of() }} then coalesce(r.long_term_unemployed, 0) end
+            as long_term_unemployed,
+        case when s.month_end <= {{ as_of() }} then coalesce(r.in_activating_services, 0) end
+            as in_activating_services,
+        case
+            when s.month_end <= {{ as_of() }}
+                then coalesce(r.unemployed_jobseekers, 0) + coalesce(r.in_activating_services, 0)
+        end as activation_rate_n
+    from {{ ref('int_area_month_spine') }} as s
+    left join {{ ref('int_area_month_register') }} as r
+        using (employment_area_code, month_start, target_group)
 )
 
 select
@@ -31,23 +54,18 @@ select
     f.fell_between,
     {{ rate_columns('fell_between', 'f.fell_between', 'f.exits_observable_90d') }},
     cast(coalesce(sp.spend_eur, 0) as decimal(18, 2)) as spend_eur,
-    case when s.month_end <= {{ as_of() }} then coalesce(r.unemployed_jobseekers, 0) end
-        as unemployed_jobseekers,
-    case when s.month_end <= {{ as_of() }} then coalesce(r.long_term_unemployed, 0) end
-        as long_term_unemployed,
-    case when s.month_end <= {{ as_of() }} then coalesce(r.in_activating_services, 0) end
-        as in_activating_services,
-    case
-        when s.month_end <= {{ as_of() }}
-            and coalesce(r.unemployed_jobseekers, 0) + coalesce(r.in_activating_services, 0) > 0
-            then 100.0 * r.in_activating_services
-            / (coalesce(r.unemployed_jobseekers, 0) + r.in_activating_services)
-    end as activation_rate,
-    s.month_end <= {{ as_of() }} as is_complete_month,
+    r.unemployed_jobseekers,
+    r.long_term_unemployed,
+    r.in_activating_services,
+    r.activation_rate_n,
+    -- A percentage, as KEHA publishes it; its interval on the same scale.
+    100 * {{ rate('r.in_activating_services', 'r.activation_rate_n') }} as activation_rate,
+    100 * {{ wilson_bound('r.in_activating_services', 'r.activation_rate_n', '-') }}
+        as activation_rate_ci_low,
+    100 * {{ wilson_bound('r.in_activating_services', 'r.activation_rate_n', '+') }}
+        as activation_rate_ci_high,
+    r.is_complete_month,
     {{ as_of() }} as as_of_date
 from {{ ref('int_area_month_flows') }} as f
-inner join {{ ref('int_area_month_spine') }} as s
-    using (employment_area_code, month_start, target_group)
-left join {{ ref('int_area_month_register') }} as r
-    using (employment_area_code, month_start, target_group)
+inner join register as r using (employment_area_code, month_start, target_group)
 left join spend as sp using (employment_area_code, month_start, target_group)

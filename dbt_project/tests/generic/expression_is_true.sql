@@ -1,5 +1,6 @@
-{# Every row satisfies `expression` (rows where it is NULL pass: use coalesce to forbid). #}
-{% test expression_is_true(model, expression) %}
+{# Every row satisfies `expression` (rows where it is NULL pass: use coalesce to forbid).
+   On a column the expression names the column itself; column_name is accepted, not used. #}
+{% test expression_is_true(model, expression, column_name=none) %}
     select *
     from {{ model }}
     where not ({{ expression }})
