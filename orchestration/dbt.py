@@ -10,7 +10,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration.project import dbt_project
+from orchestration.project import PIPELINE_TARGET, dbt_project
 from orchestration.settings import Settings
 
 
@@ -32,7 +32,12 @@ class WarehouseTranslator(DagsterDbtTranslator):
     dagster_dbt_translator=WarehouseTranslator(),
 )
 def warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: Settings):
-    """Seeds, staging, intermediate models and marts, with their dbt tests, in one build."""
+    """Seeds, staging, intermediate models and marts, with their data tests, in one build.
+
+    The dbt unit tests check the models' logic, not the data, so they run in CI
+    (tests/test_dbt_unit_tests.py), not in every nightly build.
+    """
     settings.apply_to_environment()  # the profile, sources and as-of date come from here
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    yield from dbt.cli(["build"], context=context).stream()
+    build = ["build", "--exclude-resource-type", "unit_test"]
+    yield from dbt.cli(build, context=context, target_path=PIPELINE_TARGET).stream()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -17,6 +18,8 @@ if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# One target folder for the pipeline's build (dagster-dbt would otherwise add one per run).
+PIPELINE_TARGET = dbt_project.target_path / "pipeline"
 
 
 def prepare_manifest() -> None:
@@ -28,14 +31,28 @@ def prepare_manifest() -> None:
     dbt_project.preparer.prepare(dbt_project)
 
 
+def _source_files() -> list[Path]:
+    """The dbt project's own files: models, macros, seeds, tests, configuration."""
+    generated = {dbt_project.project_dir / "target", dbt_project.project_dir / "logs"}
+    return sorted(
+        p
+        for p in dbt_project.project_dir.rglob("*")
+        if p.is_file() and not any(g in p.parents for g in generated)
+    )
+
+
 def _manifest_is_fresh() -> bool:
     manifest = dbt_project.manifest_path
     if not manifest.exists():
         return False
-    generated = {dbt_project.project_dir / "target", dbt_project.project_dir / "logs"}
-    newest = max(
-        p.stat().st_mtime
-        for p in dbt_project.project_dir.rglob("*")
-        if p.is_file() and not any(g in p.parents for g in generated)
-    )
+    newest = max(p.stat().st_mtime for p in _source_files())
     return manifest.stat().st_mtime >= newest
+
+
+def project_fingerprint() -> str:
+    """Changes whenever a model, macro, seed, test or setting of the dbt project changes."""
+    digest = hashlib.sha256()
+    for path in _source_files():
+        digest.update(str(path.relative_to(dbt_project.project_dir)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -11,6 +11,7 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.dbt import warehouse
 from orchestration.keys import DICTIONARY_KEY, EXPORTS_KEY, SNAPSHOT_KEY
+from orchestration.project import project_fingerprint
 from orchestration.settings import Settings
 from publish.exports import export_tables
 from publish.snapshot import latest_snapshot, publish_snapshot
@@ -47,15 +48,23 @@ def warehouse_snapshot(context: dg.AssetExecutionContext, settings: Settings):
     "HTML page, published beside the snapshot.",
 )
 def data_dictionary(settings: Settings, dbt: DbtCliResource):
-    settings.apply_to_environment()
-    with tempfile.TemporaryDirectory(prefix="dbt-docs-") as target:
-        dbt.cli(["docs", "generate", "--static"], target_path=Path(target)).wait()
-        page = settings.published / DICTIONARY_DIR / "index.html"
-        page.parent.mkdir(parents=True, exist_ok=True)
-        staging = page.with_name(".index.html.tmp")
-        shutil.copyfile(Path(target) / "static_index.html", staging)
-        staging.replace(page)
-    return dg.MaterializeResult(metadata={"page": dg.MetadataValue.path(str(page))})
+    """Regenerated only when the dbt project changed: it documents models, not data."""
+    page = settings.published / DICTIONARY_DIR / "index.html"
+    stamp = page.with_name(".dbt_project.sha256")
+    fingerprint = project_fingerprint()
+    regenerate = not (page.exists() and stamp.exists() and stamp.read_text() == fingerprint)
+    if regenerate:
+        settings.apply_to_environment()
+        with tempfile.TemporaryDirectory(prefix="dbt-docs-") as target:
+            dbt.cli(["docs", "generate", "--static"], target_path=Path(target)).wait()
+            page.parent.mkdir(parents=True, exist_ok=True)
+            staging = page.with_name(".index.html.tmp")
+            shutil.copyfile(Path(target) / "static_index.html", staging)
+            staging.replace(page)
+        stamp.write_text(fingerprint)
+    return dg.MaterializeResult(
+        metadata={"page": dg.MetadataValue.path(str(page)), "regenerated": regenerate}
+    )
 
 
 @dg.asset(

@@ -158,5 +158,5 @@ def test_no_code_in_the_exports(run):
 
 def test_no_code_in_the_published_snapshot_or_dictionary(run):
     files = files_under(run.settings.published)
-    assert {p.suffix for p in files} == {".duckdb", ".html"}
+    assert {p.suffix for p in files} == {".duckdb", ".html", ".sha256"}
     assert leaks(files) == {}
