@@ -4,13 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
-.PHONY: help install demo test lint format dev sql lock clean
+.PHONY: help install demo test bench lint format dev sql lock clean
 
 help:
 	@echo "make demo   - install, generate demo deliveries, run the whole pipeline, write the exports"
 	@echo "make test   - run the full test suite (ruff + pytest)"
 	@echo "make dev    - open the Dagster UI on the asset graph (dagster dev)"
 	@echo "make sql    - read-only SQL shell on the latest published snapshot"
+	@echo "make bench  - national-scale benchmark: full build and a nightly run (about 20 min)"
 	@echo "make lint   - ruff only"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
 
@@ -34,6 +35,9 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python bench/pipeline_bench.py --work data/bench --out bench/results.json
 
 lint: install
 	$(BIN)/ruff check .

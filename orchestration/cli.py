@@ -41,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int, default=20251)
     generate.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 10, 31))
     generate.add_argument("--years", type=int, default=3, help="years of history up to --as-of")
+    generate.add_argument(
+        "--last-delivery-days",
+        type=int,
+        help="days of changes in each source's second delivery (default 31; 1: a nightly one)",
+    )
     generate.set_defaults(handler=_generate)
 
     run = commands.add_parser("run", help="load a landing folder and materialise every asset")
@@ -61,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="load only deliveries whose folder holds the _READY marker (default: all)",
     )
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild staging from every lake file (default: only new files are taken in)",
+    )
     run.set_defaults(handler=_run)
 
     sql = commands.add_parser("sql", help="read-only SQL shell on the latest published snapshot")
@@ -76,9 +86,10 @@ def _parser() -> argparse.ArgumentParser:
 def _generate(args: argparse.Namespace) -> int:
     from ingest.generator import generate_landing
 
-    summary = generate_landing(
-        args.out, persons=args.persons, seed=args.seed, as_of=args.as_of, years=args.years
-    )
+    options = {"persons": args.persons, "seed": args.seed, "as_of": args.as_of, "years": args.years}
+    if args.last_delivery_days is not None:
+        options["last_delivery_days"] = args.last_delivery_days
+    summary = generate_landing(args.out, **options)
     print(f"Wrote a synthetic landing folder to {args.out.resolve()}")
     for line in _generation_lines(summary):
         print(f"  {line}")
@@ -94,6 +105,8 @@ def _settings_from_args(args: argparse.Namespace) -> Settings:
     overrides: dict[str, object] = {"landing_dir": str(args.landing.resolve()), "demo": args.demo}
     if args.require_ready_marker:
         overrides["require_ready_marker"] = True
+    if args.full_refresh:
+        overrides["full_refresh"] = True
     paths = (
         ("warehouse", "warehouse_path"),
         ("exports", "exports_dir"),

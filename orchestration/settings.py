@@ -29,6 +29,7 @@ _ENV = {
     "demo": "VAIKUTTAVUUS_DEMO",
     "require_ready_marker": "VAIKUTTAVUUS_REQUIRE_READY_MARKER",
     "disclosure_threshold": "VAIKUTTAVUUS_DISCLOSURE_THRESHOLD",
+    "full_refresh": "VAIKUTTAVUUS_FULL_REFRESH",
 }
 
 
@@ -47,6 +48,9 @@ class Settings(dg.ConfigurableResource):
     # the schedule or the sensor may run.
     require_ready_marker: bool = False
     disclosure_threshold: int = 5  # exported counts below this are suppressed
+    # Rebuild staging from every lake file instead of taking in only the new ones (a build
+    # does so by itself when the dbt project has changed since the last one).
+    full_refresh: bool = False
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -89,7 +93,7 @@ class Settings(dg.ConfigurableResource):
 
 
 def _convert(name: str, raw: str) -> object:
-    if name in ("demo", "require_ready_marker"):
+    if name in ("demo", "require_ready_marker", "full_refresh"):
         return raw.lower() in {"1", "true", "yes"}
     if name in ("disclosure_threshold", "keep_snapshots"):
         return int(raw)

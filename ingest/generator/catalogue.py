@@ -138,7 +138,7 @@ def build_contracts(
 
 def late_contract(providers: pl.DataFrame, window: Window, number: int) -> dict:
     """The dynamic purchasing system admits a new provider between the two deliveries."""
-    valid_from = to_date(window.first_delivery + 10)
+    valid_from = to_date(min(window.first_delivery + 10, window.as_of))
     area = params.LATE_PROVIDER[2]
     return {
         "contract_id": f"SOP-{area:02d}-{valid_from.year}-{number:03d}",

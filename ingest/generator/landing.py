@@ -185,11 +185,17 @@ CHUNKED_ENTITIES = (
 )
 
 
-def prepare_run(persons: int, seed: int, as_of: date, years: int) -> Run:
-    if persons < 1 or years < 1:
-        raise ValueError("persons and years must be positive")
+def prepare_run(
+    persons: int,
+    seed: int,
+    as_of: date,
+    years: int,
+    last_delivery_days: int = params.FIRST_DELIVERY_LAG_DAYS,
+) -> Run:
+    if persons < 1 or years < 1 or last_delivery_days < 1:
+        raise ValueError("persons, years and last_delivery_days must be positive")
     check_codes()
-    window = Window.build(as_of, years, params.FIRST_DELIVERY_LAG_DAYS, params.CONTRACT_SWITCH)
+    window = Window.build(as_of, years, last_delivery_days, params.CONTRACT_SWITCH)
     geo = geography()
     return Run(
         seed=seed,
@@ -371,14 +377,17 @@ def generate_landing(
     seed: int = 20251,
     as_of: date = date(2026, 10, 31),
     years: int = 3,
+    last_delivery_days: int = params.FIRST_DELIVERY_LAG_DAYS,
 ) -> dict:
     """Write a demo landing folder (register/, purchases/, surveys/) and its ground truth.
 
-    Same arguments give byte-identical files. Returns the files written with their row counts.
+    The second delivery of every source holds the changes of its last `last_delivery_days`
+    days (1: a nightly delivery). Same arguments give byte-identical files. Returns the files
+    written with their row counts.
     """
     out_dir = Path(out_dir)
     require_empty(out_dir)
-    run = prepare_run(persons, seed, as_of, years)
+    run = prepare_run(persons, seed, as_of, years, last_delivery_days)
     landing = Landing(out_dir, run.window)
     purchases = write_purchases(landing, run)
     stats, claims, overlaps = [], dict.fromkeys(CLAIM_STATUSES, 0), 0

@@ -20,6 +20,7 @@ CHUNK_PERSONS = 25_000
 XLSX_MAX_ROWS = 100_000
 
 # The first delivery is the state this many days before as_of; the second is the state on as_of.
+# (The benchmark's nightly scenario makes it 1: the second delivery is one day's changes.)
 FIRST_DELIVERY_LAG_DAYS = 31
 
 # TE24 reform: municipalities took over employment services; Lahti and Päijät-Häme moved to

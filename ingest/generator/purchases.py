@@ -30,7 +30,8 @@ def provider_split(catalogue: Catalogue, window: Window, rng) -> Split:
         .then(pl.col("name").str.replace_many(_LETTERS, _ASCII))
         .otherwise(pl.col("name"))
     )
-    fixed = stamp(known[garbled], pl.lit(window.first_delivery + 3).cast(pl.Date), rng)
+    fix_day = min(window.first_delivery + 3, window.as_of)
+    fixed = stamp(known[garbled], pl.lit(fix_day).cast(pl.Date), rng)
     late = stamp(providers.tail(1), late_signing_day(catalogue), rng)
     second = pl.concat(
         [known.with_row_index("_i").filter(pl.col("_i") != garbled).drop("_i"), fixed, late]

@@ -12,65 +12,135 @@ with days as (
     where month_end <= {{ as_of() }}
 ),
 
+-- The person's target-group attributes, attached before the rows multiply by month.
 persons as (
-    select person_key, birth_year, disability_or_chronic_illness, mother_tongue
+    select
+        person_key,
+        birth_year,
+        coalesce(disability_or_chronic_illness, false) as has_partial_work_ability,
+        coalesce(mother_tongue not in ('fi', 'sv', 'se'), false) as is_foreign_language
     from {{ ref('stg_register__persons') }}
 ),
 
+-- Unemployment segments lie inside one spell each: the spell is looked up once per segment.
+unemployed_segments as (
+    select
+        s.person_key,
+        m.employment_area_code,
+        s.segment_start,
+        s.segment_end,
+        sp.spell_start,
+        p.birth_year,
+        coalesce(p.has_partial_work_ability, false) as has_partial_work_ability,
+        coalesce(p.is_foreign_language, false) as is_foreign_language
+    from {{ ref('int_status_segments') }} as s
+    inner join {{ ref('ref_municipalities') }} as m on m.municipality_code = s.municipality_code
+    left join {{ ref('int_unemployment_spells') }} as sp
+        on sp.person_key = s.person_key
+        and s.segment_start between sp.spell_start and sp.spell_end
+    left join persons as p on p.person_key = s.person_key
+    where s.status in ('UNEMPLOYED', 'LAID_OFF')
+),
+
+-- The month-end days each segment covers, unnested per segment rather than found by a range
+-- join of every day against every segment (which does not fit in memory nationally).
 unemployed as (
     select
         d.day,
-        m.employment_area_code,
-        s.person_key,
-        coalesce(sp.spell_start <= d.day - 364, false) as is_long_term_unemployed
-    from days as d
-    inner join {{ ref('int_status_segments') }} as s
-        on d.day between s.segment_start and s.segment_end
-        and s.status in ('UNEMPLOYED', 'LAID_OFF')
-    inner join {{ ref('ref_municipalities') }} as m on m.municipality_code = s.municipality_code
-    left join {{ ref('int_unemployment_spells') }} as sp
-        on sp.person_key = s.person_key and d.day between sp.spell_start and sp.spell_end
+        s.employment_area_code,
+        coalesce(s.spell_start <= d.day - 364, false) as is_long_term_unemployed,
+        s.birth_year,
+        s.has_partial_work_ability,
+        s.is_foreign_language,
+        true as is_unemployed,
+        false as is_in_service
+    from (
+        select *, last_day(cast(unnest(generate_series(
+            cast(date_trunc('month', segment_start) as timestamp),
+            cast(date_trunc('month', segment_end) as timestamp),
+            interval 1 month
+        )) as date)) as day
+        from unemployed_segments
+    ) as s
+    inner join days as d on d.day = s.day and d.day <= s.segment_end
 ),
 
+service_episodes as (
+    select
+        e.person_key,
+        e.employment_area_code,
+        e.is_long_term_unemployed,
+        e.start_date,
+        least(coalesce(e.end_date, {{ as_of() }}), {{ as_of() }}) as observed_end,
+        p.birth_year,
+        coalesce(p.has_partial_work_ability, false) as has_partial_work_ability,
+        coalesce(p.is_foreign_language, false) as is_foreign_language
+    from {{ ref('int_service_episodes') }} as e
+    left join persons as p on p.person_key = e.person_key
+    where e.counts_in_activation_rate
+),
+
+episode_days as (
+    select e.* exclude (day, start_date, observed_end), d.day
+    from (
+        select *, last_day(cast(unnest(generate_series(
+            cast(date_trunc('month', start_date) as timestamp),
+            cast(date_trunc('month', observed_end) as timestamp),
+            interval 1 month
+        )) as date)) as day
+        from service_episodes
+    ) as e
+    inner join days as d on d.day = e.day and d.day <= e.observed_end
+),
+
+-- A person's segments never overlap, so the one that decides a day is the latest starting on
+-- or before it, if it has not ended: an as-of join instead of a range join.
 in_services as (
     select
-        d.day,
-        coalesce(m.employment_area_code, e.employment_area_code) as employment_area_code,
+        e.day,
         e.person_key,
-        bool_or(e.is_long_term_unemployed) as is_long_term_unemployed
-    from days as d
-    inner join {{ ref('int_service_episodes') }} as e
-        on e.counts_in_activation_rate
-        and e.start_date <= d.day
-        and least(coalesce(e.end_date, {{ as_of() }}), {{ as_of() }}) >= d.day
-    left join {{ ref('int_status_segments') }} as s
-        on s.person_key = e.person_key and d.day between s.segment_start and s.segment_end
+        coalesce(
+            case when e.day <= s.segment_end then m.employment_area_code end,
+            e.employment_area_code
+        ) as employment_area_code,
+        bool_or(e.is_long_term_unemployed) as is_long_term_unemployed,
+        e.birth_year,
+        e.has_partial_work_ability,
+        e.is_foreign_language,
+        false as is_unemployed,
+        true as is_in_service
+    from episode_days as e
+    asof left join {{ ref('int_status_segments') }} as s
+        on s.person_key = e.person_key and e.day >= s.segment_start
     left join {{ ref('ref_municipalities') }} as m on m.municipality_code = s.municipality_code
     group by all
 ),
 
-counted as (
-    select day, employment_area_code, person_key, is_long_term_unemployed,
-        true as is_unemployed, false as is_in_service
-    from unemployed
-    union all
-    select day, employment_area_code, person_key, is_long_term_unemployed,
-        false as is_unemployed, true as is_in_service
-    from in_services
-),
-
-with_persons as (
+-- Segments never overlap and in_services has one row per day, area and person, so a row is a
+-- distinct person: counting rows per cell of flags, then per target group, is exact and keeps
+-- the national row count out of the target-group expansion.
+cells as (
     select
-        c.*,
-        coalesce(year(c.day) - p.birth_year < 30, false) as is_youth,
-        coalesce(p.disability_or_chronic_illness, false) as has_partial_work_ability,
-        coalesce(p.mother_tongue not in ('fi', 'sv', 'se'), false) as is_foreign_language
-    from counted as c
-    left join persons as p on p.person_key = c.person_key
+        employment_area_code,
+        day,
+        is_unemployed,
+        is_in_service,
+        is_long_term_unemployed,
+        coalesce(year(day) - birth_year < 30, false) as is_youth,
+        has_partial_work_ability,
+        is_foreign_language,
+        count(*) as persons
+    from (
+        select * from unemployed
+        union all by name
+        select * from in_services
+    ) as counted
+    where employment_area_code is not null
+    group by all
 ),
 
 grouped as (
-    {{ target_group_rows('with_persons', {
+    {{ target_group_rows('cells', {
         'ALL': 'true',
         'YOUTH': 'is_youth',
         'LONG_TERM_UNEMPLOYED': 'is_long_term_unemployed',
@@ -83,10 +153,11 @@ select
     employment_area_code,
     cast(date_trunc('month', day) as date) as month_start,
     target_group,
-    count(distinct person_key) filter (where is_unemployed) as unemployed_jobseekers,
-    count(distinct person_key) filter (where is_unemployed and is_long_term_unemployed)
-        as long_term_unemployed,
-    count(distinct person_key) filter (where is_in_service) as in_activating_services
+    cast(coalesce(sum(persons) filter (where is_unemployed), 0) as bigint)
+        as unemployed_jobseekers,
+    cast(coalesce(sum(persons) filter (where is_unemployed and is_long_term_unemployed), 0)
+        as bigint) as long_term_unemployed,
+    cast(coalesce(sum(persons) filter (where is_in_service), 0) as bigint)
+        as in_activating_services
 from grouped
-where employment_area_code is not null
 group by all

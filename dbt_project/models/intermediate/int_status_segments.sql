@@ -1,7 +1,8 @@
 {# A person's labour-market status as non-overlapping segments up to the as-of date.
    Where periods overlap, the one with the latest start_date decides each day (ties: latest
    updated_at, then highest period_id), so an earlier long period resumes after a later short
-   one ends. Days without a segment have status UNKNOWN. #}
+   one ends. Days without a segment have status UNKNOWN. Most people's periods never overlap:
+   their periods are their segments, and only the others go through the day-boundary split. #}
 
 with periods as (
     select
@@ -16,10 +17,28 @@ with periods as (
     where start_date <= {{ as_of() }}
 ),
 
+overlapping_persons as (
+    select distinct person_key
+    from (
+        select
+            person_key,
+            start_date <= max(end_date) over (
+                partition by person_key order by start_date, period_id
+                rows between unbounded preceding and 1 preceding
+            ) as overlaps_an_earlier_period
+        from periods
+    ) as checked
+    where overlaps_an_earlier_period
+),
+
+overlapping as (
+    select * from periods semi join overlapping_persons using (person_key)
+),
+
 boundaries as (
-    select person_key, start_date as boundary from periods
+    select person_key, start_date as boundary from overlapping
     union
-    select person_key, end_date + 1 as boundary from periods
+    select person_key, end_date + 1 as boundary from overlapping
 ),
 
 elementary as (
@@ -43,7 +62,7 @@ decided as (
             order by p.start_date desc, p.updated_at desc, p.period_id desc
         ) as precedence
     from elementary as e
-    inner join periods as p
+    inner join overlapping as p
         on p.person_key = e.person_key
         and p.start_date <= e.segment_start
         and p.end_date >= e.segment_start
@@ -69,3 +88,6 @@ select
     max(segment_end) as segment_end
 from islands
 group by person_key, period_id, status, municipality_code, island
+union all
+select person_key, period_id, status, municipality_code, start_date, end_date
+from periods anti join overlapping_persons using (person_key)

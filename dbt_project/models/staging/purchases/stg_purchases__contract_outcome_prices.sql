@@ -1,5 +1,7 @@
+{{ config(unique_key=['contract_id', 'outcome_type']) }}
+
 with latest as (
-    {{ latest_version(source('purchases', 'contract_outcome_prices'), ['contract_id', 'outcome_type']) }}
+    {{ latest_version(source('purchases', 'contract_outcome_prices')) }}
 )
 
 select

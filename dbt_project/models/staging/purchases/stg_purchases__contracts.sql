@@ -1,5 +1,7 @@
+{{ config(unique_key=['contract_id']) }}
+
 with latest as (
-    {{ latest_version(source('purchases', 'contracts'), ['contract_id']) }}
+    {{ latest_version(source('purchases', 'contracts')) }}
 )
 
 select

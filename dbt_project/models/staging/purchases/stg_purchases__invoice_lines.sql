@@ -1,5 +1,7 @@
+{{ config(unique_key=['invoice_id', 'line_no']) }}
+
 with latest as (
-    {{ latest_version(source('purchases', 'invoice_lines'), ['invoice_id', 'line_no']) }}
+    {{ latest_version(source('purchases', 'invoice_lines')) }}
 )
 
 select

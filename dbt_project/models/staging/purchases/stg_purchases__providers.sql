@@ -1,5 +1,7 @@
+{{ config(unique_key=['business_id']) }}
+
 with latest as (
-    {{ latest_version(source('purchases', 'providers'), ['business_id']) }}
+    {{ latest_version(source('purchases', 'providers')) }}
 )
 
 select

@@ -1,5 +1,7 @@
+{{ config(unique_key=['period_id']) }}
+
 with latest as (
-    {{ latest_version(source('register', 'jobseeker_periods'), ['period_id']) }}
+    {{ latest_version(source('register', 'jobseeker_periods')) }}
 )
 
 select

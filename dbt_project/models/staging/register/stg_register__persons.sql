@@ -1,5 +1,7 @@
+{{ config(unique_key=['person_key']) }}
+
 with latest as (
-    {{ latest_version(source('register', 'persons'), ['person_key']) }}
+    {{ latest_version(source('register', 'persons')) }}
 )
 
 select

@@ -1,5 +1,7 @@
+{{ config(unique_key=['service_period_id']) }}
+
 with latest as (
-    {{ latest_version(source('register', 'service_periods'), ['service_period_id']) }}
+    {{ latest_version(source('register', 'service_periods')) }}
 )
 
 select

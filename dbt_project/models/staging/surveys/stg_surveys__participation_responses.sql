@@ -1,5 +1,7 @@
+{{ config(unique_key=['response_id']) }}
+
 with latest as (
-    {{ latest_version(source('surveys', 'participation_responses'), ['response_id']) }}
+    {{ latest_version(source('surveys', 'participation_responses')) }}
 )
 
 select

@@ -1,0 +1,54 @@
+{# Which lake files an incremental staging build has to take in. A file is its path, size and
+   modification time, so a file rewritten in place counts as gone. The files are listed once,
+   when a build starts (snapshot_lake_files), so the staging models and the ledger of files
+   taken in (stg_lake_files, built after them) agree on the same list even if ingest adds a
+   file meanwhile: that file waits for the next build. #}
+
+{% macro lake_sources() %}
+    {{ return(['register', 'purchases', 'surveys']) }}
+{% endmacro %}
+
+
+{% macro lake_folder(source_name, entity) -%}
+    {{ env_var('VAIKUTTAVUUS_LAKE_DIR', '../data/lake') }}/{{ source_name }}/{{ entity }}
+{%- endmacro %}
+
+
+{% macro snapshot_lake_files() %}
+    create schema if not exists staging;
+    create or replace table staging.lake_files_at_start as
+    {% for source_name in lake_sources() -%}
+    select filename as file, size, last_modified
+    from read_blob('{{ lake_folder(source_name, '*') }}/*.parquet')
+    {{ 'union all' if not loop.last }}
+    {% endfor %}
+{% endmacro %}
+
+
+{# The entity's files listed at the start of this build that the last build had not taken
+   in, or none when the ledger cannot be trusted (no ledger yet, or a file it names has left
+   the lake): then every key is recomputed. #}
+{% macro new_lake_files(source_name, entity) %}
+    {%- if not execute -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set ledger = adapter.get_relation(this.database, this.schema, 'stg_lake_files') -%}
+    {%- if ledger is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set folder = lake_folder(source_name, entity) ~ '/' -%}
+    {%- set compared -%}
+        with listed as (
+            select * from staging.lake_files_at_start where starts_with(file, '{{ folder }}')
+        ),
+        taken as (
+            select * from {{ ledger }} where starts_with(file, '{{ folder }}')
+        )
+    {%- endset -%}
+    {%- set vanished = run_query(compared ~ ' select count(*) from (from taken except from listed)') -%}
+    {%- if vanished.rows[0][0] > 0 -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set new = run_query(compared ~ ' select file from (from listed except from taken) order by file') -%}
+    {{ return(new.columns[0].values() | list) }}
+{% endmacro %}
