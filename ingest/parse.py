@@ -85,8 +85,10 @@ def keeps_type(column: Column, values: pl.Series) -> bool:
     if values.dtype == pl.String() or values.dtype != output_dtype(column):
         return False
     if values.dtype in (pl.Date(), pl.Datetime("us")):
-        years = values.dt.year()
-        return values.null_count() == len(values) or (years.min() >= 1000 and years.max() <= 9999)
+        value = pl.col(values.name)
+        years = values.to_frame().select(first=value.min().dt.year(), last=value.max().dt.year())
+        first, last = years.row(0)
+        return first is None or (first >= 1000 and last <= 9999)  # None: every value is null
     return True
 
 

@@ -46,12 +46,16 @@ class _Pseudonyms:
     def __init__(self) -> None:
         self.made = pl.DataFrame(schema={"code": pl.String(), "pseudonym": pl.String()})
 
-    def unmet(self, codes: pl.Series) -> pl.Series:
-        """The distinct codes among `codes` that have no pseudonym yet."""
-        distinct = codes.drop_nulls().unique().to_frame("code")
-        return distinct.join(self.made, on="code", how="anti")["code"]
-
-    def add(self, made: pl.DataFrame) -> None:
+    def make(self, secret: bytes, codes: pl.Series) -> None:
+        """Adds the pseudonyms of the valid ones among `codes`, distinct codes not met before."""
+        valid = codes.filter(valid_identity_codes(codes))
+        if valid.is_empty():
+            return
+        keyed = hmac.new(secret, digestmod=hashlib.sha256)  # copied: the key is set up once
+        made = pl.DataFrame(
+            {"code": valid, "pseudonym": [_keyed_hash(keyed, c) for c in valid]},
+            schema=self.made.schema,
+        )
         self.made = pl.concat([self.made, made], rechunk=False)
 
     def of(self, codes: pl.Series) -> pl.Series:
@@ -147,18 +151,17 @@ def pseudonym(key: PseudonymKey, code: str) -> str:
 
 
 def pseudonyms(key: PseudonymKey, codes: pl.Series) -> pl.Series:
-    """`pseudonym` of every valid identity code (validity checked with python-stdnum), null for
+    """`pseudonym` of every valid identity code (validity as python-stdnum checks it), null for
     anything else; upstream pseudonyms pass unchanged. Python runs once per distinct code this
     key has not met before; the codes it has met cost a join."""
     memo = key._pseudonyms
-    upstream = codes.str.starts_with(UPSTREAM_PREFIX).fill_null(False)
-    unmet = memo.unmet(codes.filter(~upstream))
-    valid = unmet.filter(valid_identity_codes(unmet))
-    if not valid.is_empty():
-        keyed = hmac.new(key.secret, digestmod=hashlib.sha256)  # copied: the key is set up once
-        hashed = [_keyed_hash(keyed, c) for c in valid]
-        memo.add(pl.DataFrame({"code": valid, "pseudonym": hashed}, schema=memo.made.schema))
     found = memo.of(codes).alias(codes.name)
+    upstream = codes.str.starts_with(UPSTREAM_PREFIX).fill_null(False)
+    unmet = (found.is_null() & codes.is_not_null() & ~upstream).arg_true()
+    if not unmet.is_empty():  # new people, and invalid codes (never made, so met again)
+        new = codes.gather(unmet)
+        memo.make(key.secret, new.unique())
+        found = found.scatter(unmet, memo.of(new))
     return found.zip_with(~upstream, codes) if upstream.any() else found
 
 
