@@ -70,7 +70,9 @@ class _Pseudonyms:
 class PseudonymKey:
     secret: bytes
     is_demo: bool
-    _pseudonyms: _Pseudonyms = field(default_factory=_Pseudonyms, compare=False, repr=False)
+    _pseudonyms: _Pseudonyms = field(
+        default_factory=_Pseudonyms, init=False, compare=False, repr=False
+    )
 
     @property
     def key_id(self) -> str:

@@ -159,9 +159,8 @@ def _parsed(frame: pl.DataFrame, c: Column) -> pl.DataFrame:
     distinct = frame.select(text.unique().alias(_TEXT))
     parsed = distinct.with_columns(cleaned(_TEXT).alias(_raw(c))).with_columns(_parse(c))
     rows = frame.select(text.alias(_TEXT))
-    return rows.join(parsed, on=_TEXT, how="left", maintain_order="left", nulls_equal=True).drop(
-        _TEXT
-    )
+    joined = rows.join(parsed, on=_TEXT, how="left", maintain_order="left", nulls_equal=True)
+    return joined.drop(_TEXT)
 
 
 def _repeats(values: pl.Series) -> bool:
