@@ -3,25 +3,25 @@
 For every column this gives the parsed value, whether a non-empty value failed to parse, and
 whether the value at least has the shape of its type. A column where nothing has the shape is
 "the wrong type throughout" and rejects the file; a value of the right shape that is still
-invalid (31.2.2025, a wrong check character) quarantines its row.
+invalid (31.2.2025, a wrong check character) quarantines its row. Identity codes are the one
+kind checked elsewhere: `pseudonymise.pseudonyms` checks each code where it hashes it.
+
+A typed column (Parquet) that already has the contract's type skips the text: its values are
+what parsing their text would give (see `keeps_type`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import polars as pl
 from stdnum.fi import ytunnus
 
 from ingest import reference
 from ingest.contract import Column, Kind
-from ingest.pseudonymise import (
-    CODE_LIKE_PATTERN,
-    UPSTREAM_PREFIX,
-    contains_identity_code,
-    is_valid_identity_code,
-)
+from ingest.pseudonymise import CODE_LIKE_PATTERN, UPSTREAM_PREFIX, contains_identity_code
 
 _SPACES = r"[\s\u00a0\u202f]"
 _TRUE = ["true", "1", "k", "kyllä", "yes", "y", "t", "1.0"]
@@ -67,8 +67,29 @@ def cleaned(name: str) -> pl.Expr:
     return pl.when(text == "").then(None).otherwise(text)
 
 
-def parse_column(column: Column) -> Parsed:
-    return _PARSERS[column.kind](cleaned(column.name), column)
+def needs_cleaning(name: str) -> pl.Expr:
+    """Whether `cleaned` would change any value of the column. Usually none: then the column is
+    its own clean text, and its millions of strings are not copied."""
+    return pl.col(name).str.contains(r"^\s|\s$|^$").any()
+
+
+def parse_column(column: Column, raw: pl.Expr) -> Parsed:
+    """Parses `raw`, the column's text `cleaned`."""
+    return _PARSERS[column.kind](raw, column)
+
+
+def keeps_type(column: Column, values: pl.Series) -> bool:
+    """Whether a typed column needs no round trip through text: it has the contract's type, and
+    the text polars writes for each value parses back to that same value. Dates and timestamps
+    do when their year has four digits (`0999-01-01` is left to the text parsers, as before)."""
+    if values.dtype == pl.String() or values.dtype != output_dtype(column):
+        return False
+    if values.dtype in (pl.Date(), pl.Datetime("us")):
+        value = pl.col(values.name)
+        years = values.to_frame().select(first=value.min().dt.year(), last=value.max().dt.year())
+        first, last = years.row(0)
+        return first is None or (first >= 1000 and last <= 9999)  # None: every value is null
+    return True
 
 
 def output_dtype(column: Column) -> pl.DataType:
@@ -129,23 +150,45 @@ def _decimal(raw: pl.Expr, column: Column) -> Parsed:
 def _date(raw: pl.Expr, column: Column) -> Parsed:
     # Spreadsheets and Parquet timestamps carry a midnight time on pure dates.
     text = raw.str.replace(r"[ T]00:00(:00(\.0+)?)?$", "")
-    value = pl.coalesce(
-        text.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
-        text.str.strptime(pl.Date, "%d.%m.%Y", strict=False),
-    )
+    formats = [partial(_strptime, dtype=pl.Date(), format=f) for f in ("%Y-%m-%d", "%d.%m.%Y")]
+    value = text.map_batches(partial(_first_read, parsers=formats), return_dtype=pl.Date())
     return Parsed(value, text.str.contains(_DATE_SHAPE))
 
 
 def _timestamp(raw: pl.Expr, column: Column) -> Parsed:
     text = raw.str.replace("T", " ").str.replace(r"Z$", "+00:00")
-    local = [text.str.strptime(pl.Datetime("us"), f, strict=False) for f in _LOCAL_FORMATS]
-    zoned = [
-        text.str.strptime(pl.Datetime("us", "UTC"), f, strict=False)
-        .dt.convert_time_zone(LOCAL_TIME_ZONE)
-        .dt.replace_time_zone(None)
-        for f in _ZONED_FORMATS
-    ]
-    return Parsed(pl.coalesce(*local, *zoned), text.str.contains(_TIMESTAMP_SHAPE))
+    local = [partial(_strptime, dtype=pl.Datetime("us"), format=f) for f in _LOCAL_FORMATS]
+    zoned = [partial(_strptime_zoned, format=f) for f in _ZONED_FORMATS]
+    value = text.map_batches(
+        partial(_first_read, parsers=[*local, *zoned]), return_dtype=pl.Datetime("us")
+    )
+    return Parsed(value, text.str.contains(_TIMESTAMP_SHAPE))
+
+
+def _strptime(text: pl.Series, dtype: pl.DataType, format: str) -> pl.Series:
+    return text.str.strptime(dtype, format, strict=False)
+
+
+def _strptime_zoned(text: pl.Series, format: str) -> pl.Series:
+    utc = text.str.strptime(pl.Datetime("us", "UTC"), format, strict=False)
+    return utc.dt.convert_time_zone(LOCAL_TIME_ZONE).dt.replace_time_zone(None)
+
+
+def _first_read(text: pl.Series, parsers: Sequence[Callable[[pl.Series], pl.Series]]) -> pl.Series:
+    """Per value, what the parser that reads it gives: `pl.coalesce` over every parser, but each
+    one only sees the values the ones before it could not read. The formats exclude each other
+    (each has its own separators and fields), so the order they are tried in changes no value:
+    the one that reads the first value goes first. A file writes its dates one way, so after
+    that one there is usually nothing left to try."""
+    first = text.drop_nulls().head(1)
+    parsers = sorted(parsers, key=lambda parse: parse(first).is_null().all())  # stable
+    value = parsers[0](text)
+    for parse in parsers[1:]:
+        unread = (value.is_null() & text.is_not_null()).arg_true()
+        if unread.is_empty():
+            break
+        value = value.scatter(unread, parse(text.gather(unread)))
+    return value
 
 
 def _boolean(raw: pl.Expr, column: Column) -> Parsed:
@@ -155,10 +198,10 @@ def _boolean(raw: pl.Expr, column: Column) -> Parsed:
 
 
 def _identity_code(raw: pl.Expr, column: Column) -> Parsed:
+    """The code as it is hashed, not yet checked: `pseudonymise.pseudonyms` checks it."""
     upstream = raw.str.starts_with(UPSTREAM_PREFIX)
     code = pl.when(upstream).then(raw).otherwise(raw.str.to_uppercase())
-    valid = upstream | code.map_batches(_valid_codes, return_dtype=pl.Boolean)
-    return Parsed(pl.when(valid).then(code), upstream | code.str.contains(_IDENTITY_SHAPE))
+    return Parsed(code, upstream | code.str.contains(_IDENTITY_SHAPE))
 
 
 def _business_id(raw: pl.Expr, column: Column) -> Parsed:
@@ -174,10 +217,6 @@ def on_unique(series: pl.Series, check: Callable[[str], object], dtype: pl.DataT
     )
     joined = series.to_frame("value").join(mapping, on="value", how="left", maintain_order="left")
     return joined["result"]
-
-
-def _valid_codes(series: pl.Series) -> pl.Series:
-    return on_unique(series, is_valid_identity_code, pl.Boolean()).fill_null(False)
 
 
 def _normal_business_id(value: str) -> str | None:

@@ -1,7 +1,10 @@
 """Reads one delivered file (CSV, Parquet or XLSX) into a frame of text columns.
 
 Every value stays text here; `parse.py` gives it its type, so one set of parsing rules serves
-all three formats. The detected format and dialect are returned for the load log.
+all three formats. One exception: a Parquet column already of a type the contract uses (a date,
+a decimal) keeps it, and validation decides whether it is the type its column needs; parsing
+millions of values back from text would give the same values. The detected format and dialect
+are returned for the load log.
 
 Rows are numbered from 1, the first data row after the header; in a CSV file row N is on line
 N + 1 unless a quoted value spans lines. Blank lines are not rows: they keep their number but
@@ -17,6 +20,8 @@ from pathlib import Path
 
 import polars as pl
 
+from ingest.contract import ENTITIES
+from ingest.parse import output_dtype
 from ingest.pseudonymise import mask_codes_in_text
 
 ROW_NO = "_row_no"
@@ -26,6 +31,7 @@ _SNIFF_BYTES = 64 * 1024
 _BOM = b"\xef\xbb\xbf"
 _QUOTE = '"'
 _LINE = "line"
+_CONTRACT_TYPES = {output_dtype(c) for e in ENTITIES for c in e.columns} - {pl.String()}
 
 
 class RejectedFile(Exception):
@@ -53,7 +59,9 @@ def read_raw(path: Path, display_name: str) -> RawFile:
     if suffix == ".csv":
         raw = _read_csv(path, display_name)
     elif suffix == ".parquet":
-        raw = RawFile(_numbered(_as_text(pl.read_parquet(path))), {"format": "parquet"})
+        raw = RawFile(
+            _numbered(_text_unless_contract_typed(pl.read_parquet(path))), {"format": "parquet"}
+        )
     elif suffix == ".xlsx":
         raw = RawFile(_numbered(_read_xlsx(path)), {"format": "xlsx"})
     else:
@@ -186,8 +194,12 @@ def _read_xlsx(path: Path) -> pl.DataFrame:
     return frame.select(c for c in frame.columns if not c.startswith("__UNNAMED__"))
 
 
-def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.select(pl.all().cast(pl.String))
+def _text_unless_contract_typed(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.col(name).cast(pl.String)
+        for name, dtype in frame.schema.items()
+        if dtype not in _CONTRACT_TYPES
+    )
 
 
 def _normalise_headers(frame: pl.DataFrame, display_name: str) -> pl.DataFrame:
