@@ -2,8 +2,12 @@
 
 Asset keys follow the warehouse: `<schema>/<model>` for models and seeds (marts/kpi_area_month),
 `<source>/<table>` for sources, which are the ingest assets (register/persons).
+
+Error-severity tests are blocking checks (dagster-dbt's mapping) and fail the build, so nothing
+downstream (the snapshot, the exports) runs; warn-severity tests are reported and publish.
 """
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,6 +16,30 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.project import PIPELINE_TARGET, dbt_project
 from orchestration.settings import Settings
+from quality import history
+from quality.dbt_tests import check_record, failure_examples, with_examples
+
+# Person-level and large: guarded by its dbt tests, not read into pandas for the mart suites.
+PERSON_LEVEL_MARTS = frozenset({"fct_service_episodes"})
+
+
+def aggregate_mart_grains() -> dict[str, list[str]]:
+    """Every aggregate mart with its grain (the columns of its unique_combination test)."""
+    nodes = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))["nodes"]
+    marts = {
+        unique_id: node["name"]
+        for unique_id, node in nodes.items()
+        if node["resource_type"] == "model"
+        and node["schema"] == "marts"
+        and node["name"] not in PERSON_LEVEL_MARTS
+    }
+    grains: dict[str, list[str]] = {mart: [] for mart in marts.values()}
+    for node in nodes.values():
+        if (node.get("test_metadata") or {}).get("name") == "unique_combination":
+            mart = marts.get(node.get("attached_node"))
+            if mart:
+                grains[mart] = node["test_metadata"]["kwargs"]["columns"]
+    return grains
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -40,4 +68,33 @@ def warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: 
     settings.apply_to_environment()  # the profile, sources and as-of date come from here
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     build = ["build", "--exclude-resource-type", "unit_test"]
-    yield from dbt.cli(build, context=context, target_path=PIPELINE_TARGET).stream()
+    tests: list[dg.AssetCheckResult] = []
+    failure: Exception | None = None
+    try:
+        for event in dbt.cli(build, context=context, target_path=PIPELINE_TARGET).stream():
+            if isinstance(event, dg.AssetCheckResult):
+                tests.append(event)  # held back until their failing rows can be read
+            else:
+                yield event
+    except Exception as error:  # a failing build raises once every event has streamed
+        failure = error
+    yield from _report_tests(context.run_id, tests, settings)
+    if failure is not None:
+        raise failure
+
+
+def _report_tests(
+    run_id: str, tests: list[dg.AssetCheckResult], settings: Settings
+) -> list[dg.AssetCheckResult]:
+    """The tests' results with example failing rows (the dbt process has exited, so the
+    warehouse can be opened), recorded in the check history."""
+    failed = [t.check_name for t in tests if not t.passed and t.check_name]
+    examples = failure_examples(settings.warehouse, failed) if settings.warehouse.exists() else {}
+    shown = [examples.get(t.check_name or "", "") for t in tests]
+    history.record(
+        settings.lake,
+        run_id,
+        "dbt",
+        [check_record(t, e) for t, e in zip(tests, shown, strict=True)],
+    )
+    return [with_examples(t, e) for t, e in zip(tests, shown, strict=True)]
