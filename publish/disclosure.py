@@ -1,9 +1,13 @@
 """Small-cell suppression for exported tables.
 
 A count of persons below the threshold is never shown (primary suppression), and neither is
-anything from which such a count could be recovered: the part of a whole whose remainder is
-small (employed 18 of 20 reveals the 2 who were not), a rate over a suppressed count, or a
-figure computed from a suppressed count. Zero is shown: an empty cell describes nobody.
+anything from which such a count could be recovered (secondary suppression):
+- the part of a whole whose remainder is small (employed 18 of 20 reveals the 2 who were not),
+  and the rates and other figures computed from a hidden count;
+- within rows that split one total between them (exits by next step, episodes by sector),
+  a single hidden cell, which the total minus the visible cells would give back: a second
+  cell of the group is hidden too (the smallest non-zero one).
+Zero is shown: an empty cell describes nobody.
 """
 
 from __future__ import annotations
@@ -39,9 +43,22 @@ class Part:
 
 
 @dataclass(frozen=True)
+class Partition:
+    """Rows of one group (`group_by`) split a total between them in column `part`: the total
+    is published (`total`, in every row of the group) or can be derived from other columns
+    (`total` None). `shown_by` lists the columns computed from the part."""
+
+    group_by: tuple[str, ...]
+    part: str
+    total: str | None = None
+    shown_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DisclosureRules:
     counts: tuple[str, ...]  # person counts
     parts: tuple[Part, ...] = ()
+    partitions: tuple[Partition, ...] = ()
     derived: dict[str, tuple[str, ...]] = field(default_factory=dict)  # column -> its inputs
 
 
@@ -58,19 +75,80 @@ def suppression_flags(
     Small counts are the primary suppressions; the rest are hidden because a small count could
     be recovered from them, and may themselves be large.
     """
-    small = frame.select(
-        *(_small(c, threshold).fill_null(False).alias(c) for c in rules.counts),
-        *(_small(p.part, threshold).fill_null(False).alias(p.part) for p in rules.parts),
-    )
-    hidden = small
+    primary = {c for c in rules.counts} | {p.part for p in rules.parts}
+    small = frame.select(_small(c, threshold).fill_null(False).alias(c) for c in sorted(primary))
+    columns = _suppressible(rules)
+    hidden = frame.with_columns(pl.lit(False).alias(c) for c in columns).select(columns)
+    hidden = hidden.with_columns(small)
     for part in rules.parts:
         remainder = pl.col(part.whole) - pl.col(part.part)
         recoverable = frame.select(((remainder > 0) & (remainder < threshold)).fill_null(False))
         part_hidden = hidden[part.whole] | small[part.part] | recoverable.to_series()
-        hidden = hidden.with_columns(part_hidden.alias(c) for c in (part.part, *part.shown_by))
+        hidden = hidden.with_columns(
+            (hidden[c] | part_hidden).alias(c) for c in (part.part, *part.shown_by)
+        )
+    for partition in rules.partitions:
+        hidden = _complement(frame, hidden, partition)
     for column, inputs in rules.derived.items():
-        hidden = hidden.with_columns(pl.any_horizontal(*inputs).alias(column))
+        hidden = hidden.with_columns(pl.any_horizontal(column, *inputs).alias(column))
     return hidden, small
+
+
+def _suppressible(rules: DisclosureRules) -> list[str]:
+    """Every column a rule can hide, in a stable order."""
+    columns = [*rules.counts]
+    for part in rules.parts:
+        columns += [part.part, part.whole, *part.shown_by]
+    for partition in rules.partitions:
+        columns += [
+            partition.part,
+            *partition.shown_by,
+            *([partition.total] if partition.total else []),
+        ]
+    columns += list(rules.derived)
+    return list(dict.fromkeys(columns))
+
+
+def _complement(frame: pl.DataFrame, hidden: pl.DataFrame, partition: Partition) -> pl.DataFrame:
+    """Hides a second cell in every group where exactly one cell of the part is hidden while
+    its total is known, so that the total minus the visible cells no longer gives it back.
+    The second cell is the group's smallest visible one; in a group of one, the total goes."""
+    group = list(partition.group_by)
+    total_hidden = hidden[partition.total] if partition.total else pl.Series([False] * frame.height)
+    work = frame.select(*group, pl.col(partition.part).alias("_value")).with_columns(
+        hidden[partition.part].alias("_hidden"),
+        total_hidden.alias("_total_hidden"),
+        pl.int_range(pl.len()).alias("_row"),
+    )
+    # Prefer the smallest non-zero visible cell; a zero cell only when there is no other, as
+    # figures derived from it (a baseline of "everything else") could still give the hidden back.
+    visible = ~pl.col("_hidden") & pl.col("_value").is_not_null()
+    least_nonzero = pl.when(visible & (pl.col("_value") > 0)).then(pl.col("_value")).min()
+    least = pl.coalesce(
+        least_nonzero.over(group), pl.when(visible).then(pl.col("_value")).min().over(group)
+    )
+    work = work.with_columns(
+        (pl.col("_hidden").sum().over(group) == 1).alias("_lone"), least.alias("_target")
+    ).with_columns(
+        pl.when(visible & (pl.col("_value") == pl.col("_target")))
+        .then(pl.col("_row"))
+        .min()
+        .over(group)
+        .alias("_chosen")
+    )
+    exposed = pl.col("_lone") & ~pl.col("_total_hidden")
+    flags = work.select(
+        (exposed & (pl.col("_row") == pl.col("_chosen"))).alias("part"),
+        (exposed & pl.col("_chosen").is_null()).any().over(group).alias("total"),
+    )
+    updated = hidden.with_columns(
+        (hidden[c] | flags["part"]).alias(c) for c in (partition.part, *partition.shown_by)
+    )
+    if partition.total:
+        updated = updated.with_columns(
+            (updated[partition.total] | flags["total"]).alias(partition.total)
+        )
+    return updated
 
 
 def _listing(flags: pl.DataFrame, name: str) -> pl.Series:

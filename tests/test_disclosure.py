@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from publish.disclosure import SMALL, SUPPRESSED, DisclosureRules, Part, suppress
+from publish.disclosure import SMALL, SUPPRESSED, DisclosureRules, Part, Partition, suppress
 
 RULES = DisclosureRules(
     counts=("exits", "observable", "unemployed", "in_services"),
@@ -81,3 +81,34 @@ def test_threshold_is_a_setting():
         "in_services",
         "activation_rate",
     }
+
+
+def test_complementary_suppression_within_a_partition():
+    # Group 1: the lone small 4 is hidden with the smallest other non-zero cell (8): the visible
+    # 9 and 0 no longer give 4 back from the total. Group 2: nothing but a zero to hide with.
+    # Group 3: a single row whose published total is hidden instead.
+    rules = DisclosureRules(counts=("x",), partitions=(Partition(("g",), "x"),))
+    frame = pl.DataFrame(
+        {
+            "g": [1, 1, 1, 1, 2, 2, 3],
+            "x": [9, 4, 0, 8, 3, 0, 20],
+            "h": [7, 7, 7, 7, 7, 7, 9],
+            "y": [10, 10, 10, 10, 10, 10, 2],
+            "total": [60] * 6 + [2],
+        }
+    )
+    rules_y = DisclosureRules(counts=("y",), partitions=(Partition(("h",), "y", total="total"),))
+    out = suppress(frame, rules, threshold=5)
+    assert out["x"].to_list() == [9, None, 0, None, None, None, 20]
+    assert [_listed(v) & {"x"} for v in out[SMALL]] == [
+        set(),
+        {"x"},
+        set(),
+        set(),
+        {"x"},
+        set(),
+        set(),
+    ]
+    lone = suppress(frame, rules_y, threshold=5)
+    assert lone["y"].to_list()[-1] is None and lone["total"].to_list()[-1] is None
+    assert lone["total"].to_list()[:6] == [60] * 6
