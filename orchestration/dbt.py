@@ -24,7 +24,8 @@ PERSON_LEVEL_MARTS = frozenset({"fct_service_episodes"})
 
 
 def aggregate_mart_grains() -> dict[str, list[str]]:
-    """Every aggregate mart with its grain (the columns of its unique_combination test)."""
+    """Every aggregate mart with its grain: the columns of its unique_combination test, or
+    the column of its unique test (a failing row of the mart suites is named by these)."""
     nodes = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))["nodes"]
     marts = {
         unique_id: node["name"]
@@ -35,10 +36,12 @@ def aggregate_mart_grains() -> dict[str, list[str]]:
     }
     grains: dict[str, list[str]] = {mart: [] for mart in marts.values()}
     for node in nodes.values():
-        if (node.get("test_metadata") or {}).get("name") == "unique_combination":
-            mart = marts.get(node.get("attached_node"))
-            if mart:
-                grains[mart] = node["test_metadata"]["kwargs"]["columns"]
+        mart = marts.get(node.get("attached_node"))
+        test = node.get("test_metadata") or {}
+        if mart and test.get("name") == "unique_combination":
+            grains[mart] = test["kwargs"]["columns"]
+        elif mart and test.get("name") == "unique" and not grains[mart]:
+            grains[mart] = [test["kwargs"]["column_name"]]
     return grains
 
 

@@ -23,6 +23,7 @@ _ENV = {
     "warehouse_path": "VAIKUTTAVUUS_WAREHOUSE",
     "published_dir": "VAIKUTTAVUUS_PUBLISHED_DIR",
     "keep_snapshots": "VAIKUTTAVUUS_KEEP_SNAPSHOTS",
+    "keep_quality_docs": "VAIKUTTAVUUS_KEEP_QUALITY_DOCS",
     "exports_dir": "VAIKUTTAVUUS_EXPORTS_DIR",
     "logs_dir": "VAIKUTTAVUUS_LOGS_DIR",
     "as_of": "VAIKUTTAVUUS_AS_OF",
@@ -36,7 +37,13 @@ _ENV = {
     "coverage_min_ratio": "VAIKUTTAVUUS_COVERAGE_MIN_RATIO",
     "coverage_min_persons": "VAIKUTTAVUUS_COVERAGE_MIN_PERSONS",
 }
-_INTS = ("disclosure_threshold", "keep_snapshots", "band_settled_months", "coverage_min_persons")
+_INTS = (
+    "disclosure_threshold",
+    "keep_snapshots",
+    "keep_quality_docs",
+    "band_settled_months",
+    "coverage_min_persons",
+)
 _FLOATS = ("max_quarantine_share", "band_tolerance", "band_min_value", "coverage_min_ratio")
 
 
@@ -47,6 +54,7 @@ class Settings(dg.ConfigurableResource):
     published_dir: str = str(DATA_DIR / "published")
     keep_snapshots: int = 7  # published snapshots kept for rollback
     exports_dir: str = str(DATA_DIR / "exports")
+    keep_quality_docs: int = 30  # runs whose Data Docs are kept (about 6 MB each)
     logs_dir: str = str(DATA_DIR / "logs")
     as_of: str = ""  # YYYY-MM-DD; empty = the latest updated_at in the deliveries
     demo: bool = False  # use the public demo pseudonymisation key (synthetic data only)

@@ -12,6 +12,7 @@ built, nothing is published. Every evaluation is recorded in the check history, 
 validation lands in the run's Data Docs.
 """
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -30,7 +31,7 @@ from quality.history import CheckRecord
 from quality.lake_state import REFERENCES, Reference, pending_rows, reference_frame
 from quality.raw_suites import prepare_frame, raw_suite, reference_suite
 from quality.results import DATA_DOCS, check_result
-from quality.validation import validate
+from quality.validation import to_pandas, validate
 
 QUALITY_DOCS_DIR = "quality"  # under the exports folder: <exports>/quality/<run stamp>/
 
@@ -39,12 +40,25 @@ def entity_asset_key(entity: Entity) -> dg.AssetKey:
     return dg.AssetKey([entity.source, entity.name])
 
 
-def docs_root(context: dg.AssetCheckExecutionContext, exports: Path) -> Path:
-    """The run's GX project (and Data Docs): one folder per run, named by its start."""
+def docs_root(context: dg.AssetCheckExecutionContext, exports: Path, keep: int) -> Path:
+    """The run's GX project (and Data Docs): one folder per run, named by its start. The
+    run's first validation makes room for it: only the newest `keep` runs' folders stay."""
     record = context.instance.get_run_record_by_id(context.run.run_id)
     started = record.create_timestamp.astimezone() if record else None
     stamp = f"{started:%Y%m%dT%H%M%S}_" if started else ""
-    return exports / QUALITY_DOCS_DIR / f"{stamp}{context.run.run_id[:8]}"
+    root = exports / QUALITY_DOCS_DIR / f"{stamp}{context.run.run_id[:8]}"
+    if not root.exists():
+        make_room(root.parent, keep)
+    return root
+
+
+def make_room(quality_docs: Path, keep: int) -> None:
+    """Deletes all but the newest `keep` - 1 runs' Data Docs, for the run adding its own."""
+    if not quality_docs.exists():
+        return
+    older = sorted(p for p in quality_docs.iterdir() if p.is_dir())
+    for folder in older[: max(len(older) - keep + 1, 0)]:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -74,8 +88,8 @@ def run_gx_check(
     else:
         outcome = validate(
             check.build_suite,
-            frame.to_pandas(),
-            docs_root(context, settings.exports),
+            to_pandas(frame),
+            docs_root(context, settings.exports, settings.keep_quality_docs),
             context.run.run_id,
         )
         passed, failing_rows = outcome.success, outcome.failing_rows

@@ -5,9 +5,9 @@ independently of the ingest code, so a bug in ingest cannot publish bad data unn
 They run on pandas frames (GX's supported engine); the warehouse-wide checks are dbt tests.
 
 - `raw_suite`: the rows of the pending files (quality/lake_state.py). The shape of every row
-  (columns, keys, one version per key, file and timestamp) is checked; the content (code sets,
-  ranges, required values, date order, pseudonym shape) on the rows that are still current,
-  so a row a later delivery corrected no longer blocks.
+  (columns, types, keys, one version per key, file and timestamp) is checked; the content
+  (code sets, ranges, required values, date order, pseudonym shape) on the rows that are
+  still current, so a row a later delivery corrected no longer blocks.
 - `reference_suite`: every current row of a referencing entity names a current key of the
   referenced one (every episode's person exists, every contract's provider, every invoice
   line's contract). Checked over the whole current state, not only new rows: a tombstone in a
@@ -38,6 +38,17 @@ _PAIRS = {  # (later, earlier) column pairs that must be ordered
     "service_periods": [("end_date", "start_date")],
     "contracts": [("valid_to", "valid_from")],
     "invoice_lines": [("period_end", "period_start")],
+}
+
+
+# The pandas types (quality.validation.to_pandas) the lake's types arrive as: an integer
+# column with nulls is float64, a decimal one holds Decimal objects, text is str objects.
+_PANDAS_TYPES = {
+    Kind.INT: ["int64", "float64"],
+    Kind.DECIMAL: ["Decimal"],
+    Kind.DATE: ["datetime64[ms]"],
+    Kind.TIMESTAMP: ["datetime64[us]"],
+    Kind.BOOL: ["bool"],
 }
 
 
@@ -72,6 +83,13 @@ def raw_suite(entity: Entity) -> gx.ExpectationSuite:
     suite.add_expectation(
         expect.ExpectTableColumnsToMatchSet(column_set=prepared, exact_match=True)
     )
+    for column in entity.columns:
+        if column.kind is not Kind.IDENTITY_CODE:  # replaced by numbers (prepare_frame)
+            suite.add_expectation(
+                expect.ExpectColumnValuesToBeInTypeList(
+                    column=column.output_name, type_list=_PANDAS_TYPES.get(column.kind, ["str"])
+                )
+            )
     for column in [*entity.output_key, "updated_at", DELIVERY_ID]:
         suite.add_expectation(expect.ExpectColumnValuesToNotBeNull(column=column))
     suite.add_expectation(
@@ -100,7 +118,13 @@ def reference_suite(entity: Entity, ref: Reference) -> gx.ExpectationSuite:
 
     suite = gx.ExpectationSuite(name=f"references_{entity.source}__{entity.name}")
     suite.add_expectation(
-        gx.expectations.ExpectColumnValuesToBeInSet(column=ref.flag, value_set=[True])
+        gx.expectations.ExpectColumnValuesToBeInSet(
+            column=ref.flag,
+            value_set=[True],
+            description=(
+                f"the {ref.column} of every {entity.name} row names a {ref.target.name} row"
+            ),
+        )
     )
     return suite
 

@@ -80,6 +80,14 @@ class SuiteOutcome:
         return "\n\n".join(p for p in parts if p)
 
 
+def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
+    """The frame as GX validates it: text as `str` objects, whose type GX can check value by
+    value (it cannot match pandas' own string dtype against a type name)."""
+    converted = frame.to_pandas()
+    text = [c for c, dtype in frame.schema.items() if dtype == pl.String]
+    return converted.astype(dict.fromkeys(text, object))
+
+
 def validate(
     build_suite: Callable[[], gx.ExpectationSuite],
     frame: pd.DataFrame,

@@ -287,6 +287,9 @@ def test_a_contract_of_an_unknown_provider_trips_the_reference_check(work: Work)
         report, work.settings, before, ("purchases/contracts", "gx_references")
     )
     assert "SOP-QG-1" in printed and unknown in printed
+    # The run's Data Docs are beside the exports, outside every published folder.
+    assert report.data_docs is not None and Path(report.data_docs).is_file()
+    assert Path(report.data_docs).is_relative_to(work.settings.exports / QUALITY_DOCS_DIR)
 
     known = sorted(provider_ids(work.settings))[0]
     write_csv(contract(known, FIX_AT), delivery / FIX_DELIVERY / "contracts.csv")
