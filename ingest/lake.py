@@ -4,6 +4,7 @@
 <lake>/<source>/<entity>/_empty.parquet               typed, zero rows: globs never miss
 <lake>/_audit/load_log/<source>__<delivery>__<file>.parquet   one row per delivered file
 <lake>/_audit/quarantine/<source>__<delivery>__<file>.parquet rows that broke a rule
+<lake>/_audit/check_results/<run>__<producer>.parquet       quality-check results
 """
 
 from __future__ import annotations
@@ -58,6 +59,23 @@ QUARANTINE_SCHEMA = {
 }
 
 
+# One row per evaluated quality check; written by quality/history.py, read by the warehouse view
+# quality.check_results. Defined here with the other audit tables so the placeholder exists
+# before any check has run.
+CHECK_RESULTS_SCHEMA = {
+    "run_id": pl.String(),
+    "checked_at": pl.Datetime("us"),
+    "check_name": pl.String(),
+    "asset": pl.String(),
+    "severity": pl.String(),
+    "blocking": pl.Boolean(),
+    "status": pl.String(),
+    "failing_rows": pl.Int64(),
+    "sample": pl.String(),
+    "description": pl.String(),
+}
+
+
 def entity_schema(entity: Entity) -> dict[str, pl.DataType]:
     return {
         **{c.output_name: output_dtype(c) for c in entity.columns},
@@ -102,6 +120,7 @@ def ensure_placeholders(lake: Path) -> None:
     placeholders += [
         (lake / AUDIT / "load_log" / EMPTY_FILE, LOAD_LOG_SCHEMA),
         (lake / AUDIT / "quarantine" / EMPTY_FILE, QUARANTINE_SCHEMA),
+        (lake / AUDIT / "check_results" / EMPTY_FILE, CHECK_RESULTS_SCHEMA),
     ]
     for path, schema in placeholders:
         if not path.exists():

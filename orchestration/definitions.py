@@ -6,13 +6,18 @@ from __future__ import annotations
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration.dbt import warehouse
+from orchestration.dbt import aggregate_mart_grains, warehouse
 from orchestration.ingest import ingest_assets
 from orchestration.project import dbt_project
 from orchestration.publish import publish_assets
 from orchestration.sensors import NIGHTLY_JOB, new_delivery_sensor
 from orchestration.settings import Settings
-from quality.checks import data_quality_findings_check, raw_expectation_checks
+from quality.checks import (
+    data_quality_findings_check,
+    raw_expectation_checks,
+    reference_checks,
+)
+from quality.mart_checks import mart_checks
 
 dbt_project.prepare_if_dev()
 
@@ -33,7 +38,12 @@ nightly_schedule = dg.ScheduleDefinition(
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[*ingest_assets, warehouse, *publish_assets],
-        asset_checks=[*raw_expectation_checks, data_quality_findings_check],
+        asset_checks=[
+            *raw_expectation_checks,
+            *reference_checks,
+            data_quality_findings_check,
+            *mart_checks(aggregate_mart_grains()),
+        ],
         jobs=[nightly_job],
         schedules=[nightly_schedule],
         sensors=[new_delivery_sensor],

@@ -1,9 +1,18 @@
 """One ingest asset per source: reads new deliveries into the lake, one asset key per entity.
 
 The load-log figures of each file (read, loaded, quarantined, rejected because) are the asset
-metadata, so the Dagster UI shows what `audit.load_log` holds. A rejected file fails its
-entity's `files_accepted` check; a file whose name matches no entity fails the check of every
-entity of its source, since it may have been meant as any of them.
+metadata, so the Dagster UI shows what `audit.load_log` holds. Two blocking checks per entity
+judge the files this run loaded:
+
+- `files_accepted`: no file was rejected whole. A file whose name matches no entity fails the
+  check of every entity of its source, since it may have been meant as any of them.
+- `quarantine_share`: at most `max_quarantine_share` of the rows read were quarantined.
+
+Either failing stops the run before the warehouse is built: numbers made without a rejected or
+mostly quarantined delivery would look complete and be wrong. The rejected and quarantined rows
+never reach the lake, so a later run that loads nothing new for the entity would not see them:
+it repeats the entity's failing verdict until a new file of the entity is loaded (a corrected
+or a new delivery).
 """
 
 import dagster as dg
@@ -14,9 +23,16 @@ from ingest.contract import SOURCES, Entity, entities_of
 from ingest.load import KeyMismatchError, delivery_dirs, ingest_source, is_marked_ready
 from ingest.pseudonymise import MissingKeyError, load_key
 from orchestration.settings import Settings
-from quality.checks import LAKE_FILES, entity_asset_key
+from quality import history
+from quality.checks import entity_asset_key
+from quality.history import CheckRecord
+from quality.results import check_result
+from quality.samples import markdown_table
 
 FILES_ACCEPTED = "files_accepted"
+QUARANTINE_SHARE = "quarantine_share"
+LAKE_FILES = "lake_files"  # materialization metadata: Parquet files written by that run
+_CARRIED = "No new file of this entity since run"
 
 
 def _files_table(rows: pl.DataFrame) -> dg.MetadataValue:
@@ -34,15 +50,93 @@ def _files_table(rows: pl.DataFrame) -> dg.MetadataValue:
     return dg.MetadataValue.md("\n".join([header, "|---|---|---|---|---|---|---|---|", *lines]))
 
 
-def _entity_result(
+def _files_accepted(entity: Entity, rows: pl.DataFrame, unknown: pl.DataFrame) -> CheckRecord:
+    rejected = pl.concat([rows.filter(pl.col("rejected")), unknown])
+    reasons = rejected["rejection_reason"].to_list()
+    return CheckRecord(
+        check_name=FILES_ACCEPTED,
+        asset=entity_asset_key(entity).to_user_string(),
+        severity="ERROR",
+        blocking=True,
+        passed=not reasons,
+        failing_rows=int(rejected["rows_read"].sum()),
+        sample="\n".join(reasons[:5]),
+        description=(
+            f"{len(reasons)} file(s) rejected whole: none of their rows loaded."
+            if reasons
+            else "Every delivered file of this entity was accepted (none rejected whole)."
+        ),
+    )
+
+
+def _quarantine_share(entity: Entity, rows: pl.DataFrame, settings: Settings) -> CheckRecord:
+    read, quarantined = int(rows["rows_read"].sum()), int(rows["rows_quarantined"].sum())
+    share = quarantined / read if read else 0.0
+    limit = settings.max_quarantine_share
+    return CheckRecord(
+        check_name=QUARANTINE_SHARE,
+        asset=entity_asset_key(entity).to_user_string(),
+        severity="ERROR",
+        blocking=True,
+        passed=share <= limit,
+        failing_rows=quarantined,
+        sample=markdown_table(_quarantined_rows(entity, rows, settings)) if quarantined else "",
+        description=(
+            f"{quarantined} of {read} rows read ({share:.1%}) quarantined; at most {limit:.1%} "
+            "may be."
+        ),
+    )
+
+
+def _quarantined_rows(entity: Entity, rows: pl.DataFrame, settings: Settings) -> pl.DataFrame:
+    files = [
+        lake.quarantine_file(settings.lake, entity.source, r["delivery_id"], r["file"])
+        for r in rows.iter_rows(named=True)
+    ]
+    frames = [pl.read_parquet(f) for f in files if f.exists()]
+    if not frames:
+        return pl.DataFrame()
+    return pl.concat(frames).select("delivery_id", "file", "row_no", "rule", "violations")
+
+
+def _standing_verdict(entity: Entity, check: str, settings: Settings) -> CheckRecord | None:
+    """The entity's last failing verdict of the check, repeated: nothing new was loaded."""
+    asset = entity_asset_key(entity).to_user_string()
+    last = history.last_result(settings.lake, asset, check)
+    if last is None or last["status"] != history.FAILED:
+        return None
+    description = last["description"]
+    if not description.startswith(_CARRIED):
+        description = f"{_CARRIED} {last['run_id'][:8]} failed this check: {description}"
+    return CheckRecord(
+        check_name=check,
+        asset=asset,
+        severity=last["severity"],
+        blocking=last["blocking"],
+        passed=False,
+        failing_rows=last["failing_rows"],
+        sample=last["sample"],
+        description=description,
+    )
+
+
+def _entity_checks(
     entity: Entity, rows: pl.DataFrame, unknown: pl.DataFrame, settings: Settings
+) -> list[CheckRecord]:
+    checks = [_files_accepted(entity, rows, unknown), _quarantine_share(entity, rows, settings)]
+    if rows.is_empty() and unknown.is_empty():
+        return [_standing_verdict(entity, c.check_name, settings) or c for c in checks]
+    return checks
+
+
+def _entity_result(
+    entity: Entity, rows: pl.DataFrame, checks: list[CheckRecord], settings: Settings
 ) -> dg.MaterializeResult:
     accepted = rows.filter(~pl.col("rejected"))
     lake_files = [
         str(lake.data_file(settings.lake, entity, r["delivery_id"], r["file"]))
         for r in accepted.iter_rows(named=True)
     ]
-    rejected = pl.concat([rows.filter(pl.col("rejected")), unknown])
     return dg.MaterializeResult(
         asset_key=entity_asset_key(entity),
         metadata={
@@ -54,18 +148,7 @@ def _entity_result(
             "load_log": _files_table(rows),
             LAKE_FILES: dg.MetadataValue.json(lake_files),
         },
-        check_results=[
-            dg.AssetCheckResult(
-                asset_key=entity_asset_key(entity),
-                check_name=FILES_ACCEPTED,
-                passed=rejected.is_empty(),
-                severity=dg.AssetCheckSeverity.ERROR,
-                metadata={
-                    "files_rejected": len(rejected),
-                    "rejected": "\n".join(rejected["rejection_reason"].to_list()),
-                },
-            )
-        ],
+        check_results=[check_result(check) for check in checks],
     )
 
 
@@ -86,12 +169,24 @@ def ingest_asset(source: str) -> dg.AssetsDefinition:
         for e in entities_of(source)
     ]
     check_specs = [
-        dg.AssetCheckSpec(
-            FILES_ACCEPTED,
-            asset=spec.key,
-            description="Every delivered file of this entity was accepted (none rejected whole).",
-        )
+        check
         for spec in specs
+        for check in (
+            dg.AssetCheckSpec(
+                FILES_ACCEPTED,
+                asset=spec.key,
+                blocking=True,
+                description="Every file of this entity loaded by the run was accepted (none "
+                "rejected whole).",
+            ),
+            dg.AssetCheckSpec(
+                QUARANTINE_SHARE,
+                asset=spec.key,
+                blocking=True,
+                description="At most VAIKUTTAVUUS_MAX_QUARANTINE_SHARE of the rows read from "
+                "this entity's files in the run were quarantined.",
+            ),
+        )
     ]
 
     @dg.multi_asset(name=f"ingest_{source}", specs=specs, check_specs=check_specs)
@@ -113,9 +208,21 @@ def ingest_asset(source: str) -> dg.AssetsDefinition:
         for reason in run_log.filter(pl.col("rejected"))["rejection_reason"]:
             context.log.warning(f"rejected {reason}")
         unknown = run_log.filter(pl.col("entity").is_null())
-        for entity in entities_of(source):
+        judged = {
+            entity: _entity_checks(
+                entity, run_log.filter(pl.col("entity") == entity.name), unknown, settings
+            )
+            for entity in entities_of(source)
+        }
+        history.record(
+            settings.lake,
+            context.run_id,
+            f"ingest_{source}",
+            [c for cs in judged.values() for c in cs],
+        )
+        for entity, checks in judged.items():
             rows = run_log.filter(pl.col("entity") == entity.name)
-            yield _entity_result(entity, rows, unknown, settings)
+            yield _entity_result(entity, rows, checks, settings)
 
     return _ingest
 

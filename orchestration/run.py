@@ -14,6 +14,8 @@ from ingest.lake import read_load_log
 from ingest.pseudonymise import mask_codes_in_text
 from orchestration.keys import DICTIONARY_KEY, EXPORTS_KEY, SNAPSHOT_KEY
 from orchestration.settings import Settings
+from publish.snapshot import CURRENT
+from quality.results import DATA_DOCS, EXAMPLES, FAILING_ROWS
 
 log = logging.getLogger(__name__)
 # Step-by-step events stay in Dagster's event log (the UI); the console gets warnings and up.
@@ -26,6 +28,10 @@ class CheckOutcome:
     check: str
     passed: bool
     severity: str
+    blocking: bool = False
+    description: str = ""
+    failing_rows: int | None = None
+    examples: str = ""  # what failed, with up to five example rows (masked, no person keys)
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,12 @@ class RunReport:
     snapshot: str | None
     data_dictionary: str | None
     errors: list[str]  # why steps failed (masked)
+    data_docs: str | None = None  # the run's Great Expectations Data Docs
+
+    @property
+    def published(self) -> bool:
+        """The snapshot and the exports were both made in this run."""
+        return self.snapshot is not None and self.exports_folder is not None
 
     @property
     def failed_checks(self) -> list[CheckOutcome]:
@@ -84,19 +96,30 @@ def execute(settings: Settings) -> RunReport:
         snapshot=_metadata_path(result, SNAPSHOT_KEY, "snapshot"),
         data_dictionary=_metadata_path(result, DICTIONARY_KEY, "page"),
         errors=_step_errors(result),
+        data_docs=_data_docs(result),
     )
 
 
 def _step_errors(result: dg.ExecuteInProcessResult) -> list[str]:
+    """Why steps failed, except blocking checks failing: the report lists those itself."""
     errors = []
     for event in result.all_events:
         if not event.is_step_failure:
             continue
         data = event.step_failure_data
+        if data.error and data.error.cls_name == "DagsterAssetCheckFailedError":
+            continue
         user = data.user_failure_data
-        message = user.description if user and user.description else data.error.message
+        message = user.description if user and user.description else _root_cause(data.error)
         errors.append(f"{event.step_key}: {mask_codes_in_text(message.strip())}")
     return errors
+
+
+def _root_cause(error) -> str:
+    """The error that started it: Dagster wraps an exception raised in a step in its own."""
+    while error.cause is not None:
+        error = error.cause
+    return f"{error.cls_name}: {error.message}" if error.cls_name else error.message
 
 
 def _files_loaded_since(lake: Path, started: datetime) -> pl.DataFrame:
@@ -105,15 +128,30 @@ def _files_loaded_since(lake: Path, started: datetime) -> pl.DataFrame:
 
 
 def _check_outcomes(result: dg.ExecuteInProcessResult) -> list[CheckOutcome]:
-    return [
-        CheckOutcome(
-            asset=e.asset_key.to_user_string(),
-            check=e.check_name,
-            passed=e.passed,
-            severity=e.severity.value,
+    outcomes = []
+    for e in result.get_asset_check_evaluations():
+        failing = e.metadata.get(FAILING_ROWS)
+        examples = e.metadata.get(EXAMPLES)
+        outcomes.append(
+            CheckOutcome(
+                asset=e.asset_key.to_user_string(),
+                check=e.check_name,
+                passed=e.passed,
+                severity=e.severity.value,
+                blocking=bool(e.blocking),
+                description=e.description or "",
+                failing_rows=int(failing.value) if failing is not None else None,
+                examples=str(examples.value) if examples is not None else "",
+            )
         )
-        for e in result.get_asset_check_evaluations()
-    ]
+    return outcomes
+
+
+def _data_docs(result: dg.ExecuteInProcessResult) -> str | None:
+    for e in result.get_asset_check_evaluations():
+        if DATA_DOCS in e.metadata:
+            return str(e.metadata[DATA_DOCS].value)
+    return None
 
 
 def _metadata_path(result: dg.ExecuteInProcessResult, key: dg.AssetKey, name: str) -> str | None:
@@ -127,7 +165,9 @@ def _metadata_path(result: dg.ExecuteInProcessResult, key: dg.AssetKey, name: st
 def run_pipeline(settings: Settings, log_file: Path) -> int:
     report = execute(settings)
     print(format_report(report, settings, log_file))
-    return 0 if report.success and not report.failed_checks else 1
+    # A run Dagster calls successful can still have skipped the publishing steps (dbt assets
+    # that yield no output make their downstream skip): only a publishing run is a success.
+    return 0 if report.success and not report.failed_checks and report.published else 1
 
 
 def _verdict(report: RunReport) -> str:
@@ -135,7 +175,31 @@ def _verdict(report: RunReport) -> str:
         return "FAILED"
     if report.failed_checks:
         return f"completed with {len(report.failed_checks)} FAILED checks"
+    if not report.published:
+        return "FAILED: the publishing steps did not run"
     return "succeeded"
+
+
+def _check_lines(check: CheckOutcome) -> list[str]:
+    kind = f"{check.severity}, blocking" if check.blocking else check.severity
+    label = "FAILED" if check.severity == "ERROR" else "WARNING"
+    lines = [f"  {label} {check.asset} :: {check.check} ({kind})"]
+    if check.description:
+        lines.append(f"      {mask_codes_in_text(check.description)}")
+    if check.failing_rows:
+        lines.append(f"      failing rows: {check.failing_rows}")
+    lines += [f"      {line}" for line in check.examples.splitlines()]
+    return lines
+
+
+def _not_published(report: RunReport, settings: Settings) -> list[str]:
+    blocked = [c for c in report.failed_checks if c.blocking]
+    why = "blocking checks failed (above)" if blocked else "the run did not reach publishing"
+    return [
+        f"  NOTHING WAS PUBLISHED: {why}.",
+        f"  The previous snapshot ({settings.published / CURRENT}) and the previous exports",
+        "  are kept as they were. Fix the data (a corrected delivery), then run again.",
+    ]
 
 
 def format_report(report: RunReport, settings: Settings, log_file: Path) -> str:
@@ -154,8 +218,8 @@ def format_report(report: RunReport, settings: Settings, log_file: Path) -> str:
         f"Checks: {passed} passed, {len(report.failed_checks)} failed, "
         f"{len(report.warnings)} warnings",
     ]
-    lines += [f"  FAILED {c.asset} :: {c.check} ({c.severity})" for c in report.failed_checks]
-    lines += [f"  WARNING {c.asset} :: {c.check}" for c in report.warnings]
+    for check in [*report.failed_checks, *report.warnings]:
+        lines += _check_lines(check)
     rejected = report.rejected_files
     if not rejected.is_empty():
         lines += ["", f"Rejected files ({rejected.height}), none of their rows loaded:"]
@@ -163,9 +227,11 @@ def format_report(report: RunReport, settings: Settings, log_file: Path) -> str:
     if report.errors:
         lines += ["", "Errors:"]
         lines += [f"  {error}" for error in report.errors]
+    lines += ["", f"Run {_verdict(report)} (Dagster run {report.run_id})"]
+    if not report.published:
+        lines += _not_published(report, settings)
     lines += [
-        "",
-        f"Run {_verdict(report)} (Dagster run {report.run_id})",
+        f"  quality   : {report.data_docs or 'no Great Expectations validation ran'}",
         f"  snapshot  : {report.snapshot or 'not published (previous one kept)'}",
         f"  query it  : make sql (read-only, {settings.published / 'current.duckdb'})",
         f"  dictionary: {report.data_dictionary or 'not published'}",

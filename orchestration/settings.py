@@ -23,6 +23,7 @@ _ENV = {
     "warehouse_path": "VAIKUTTAVUUS_WAREHOUSE",
     "published_dir": "VAIKUTTAVUUS_PUBLISHED_DIR",
     "keep_snapshots": "VAIKUTTAVUUS_KEEP_SNAPSHOTS",
+    "keep_quality_docs": "VAIKUTTAVUUS_KEEP_QUALITY_DOCS",
     "exports_dir": "VAIKUTTAVUUS_EXPORTS_DIR",
     "logs_dir": "VAIKUTTAVUUS_LOGS_DIR",
     "as_of": "VAIKUTTAVUUS_AS_OF",
@@ -30,7 +31,21 @@ _ENV = {
     "require_ready_marker": "VAIKUTTAVUUS_REQUIRE_READY_MARKER",
     "disclosure_threshold": "VAIKUTTAVUUS_DISCLOSURE_THRESHOLD",
     "full_refresh": "VAIKUTTAVUUS_FULL_REFRESH",
+    "max_quarantine_share": "VAIKUTTAVUUS_MAX_QUARANTINE_SHARE",
+    "band_tolerance": "VAIKUTTAVUUS_BAND_TOLERANCE",
+    "band_min_value": "VAIKUTTAVUUS_BAND_MIN_VALUE",
+    "band_settled_months": "VAIKUTTAVUUS_BAND_SETTLED_MONTHS",
+    "coverage_min_ratio": "VAIKUTTAVUUS_COVERAGE_MIN_RATIO",
+    "coverage_min_persons": "VAIKUTTAVUUS_COVERAGE_MIN_PERSONS",
 }
+_INTS = (
+    "disclosure_threshold",
+    "keep_snapshots",
+    "keep_quality_docs",
+    "band_settled_months",
+    "coverage_min_persons",
+)
+_FLOATS = ("max_quarantine_share", "band_tolerance", "band_min_value", "coverage_min_ratio")
 
 
 class Settings(dg.ConfigurableResource):
@@ -40,6 +55,7 @@ class Settings(dg.ConfigurableResource):
     published_dir: str = str(DATA_DIR / "published")
     keep_snapshots: int = 7  # published snapshots kept for rollback
     exports_dir: str = str(DATA_DIR / "exports")
+    keep_quality_docs: int = 30  # runs whose Data Docs are kept (about 6 MB each)
     logs_dir: str = str(DATA_DIR / "logs")
     as_of: str = ""  # YYYY-MM-DD; empty = the latest updated_at in the deliveries
     demo: bool = False  # use the public demo pseudonymisation key (synthetic data only)
@@ -51,6 +67,18 @@ class Settings(dg.ConfigurableResource):
     # Rebuild staging from every lake file instead of taking in only the new ones (a build
     # does so by itself when the dbt project has changed since the last one).
     full_refresh: bool = False
+    # Quality gates (README, "Quality gates"). Share of an entity's rows read in a run that may
+    # be quarantined; the demo data's one injected defect in 30 providers is 3.3 %.
+    max_quarantine_share: float = 0.05
+    # Monthly volumes (starts, exits, spend, register counts) may move this much (relative)
+    # against the previously published snapshot, for months old enough to be settled ...
+    band_tolerance: float = 0.25
+    band_min_value: float = 20  # ... and whose earlier value is at least this (small ones jump)
+    band_settled_months: int = 2  # months before the as-of month that may still change
+    # A month's persons with a known register status may not fall below this share of its
+    # neighbour months' mean, where that mean is at least coverage_min_persons.
+    coverage_min_ratio: float = 0.5
+    coverage_min_persons: int = 20
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -95,8 +123,10 @@ class Settings(dg.ConfigurableResource):
 def _convert(name: str, raw: str) -> object:
     if name in ("demo", "require_ready_marker", "full_refresh"):
         return raw.lower() in {"1", "true", "yes"}
-    if name in ("disclosure_threshold", "keep_snapshots"):
+    if name in _INTS:
         return int(raw)
+    if name in _FLOATS:
+        return float(raw)
     if name == "as_of":
         return date.fromisoformat(raw).isoformat()  # refuses anything but YYYY-MM-DD
     return str(Path(raw).expanduser().resolve())

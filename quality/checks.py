@@ -1,74 +1,183 @@
-"""Dagster asset checks built from the Great Expectations suites, and the data-quality findings.
+"""Dagster asset checks on the raw data: Great Expectations suites and the data-quality findings.
 
-Each ingest asset (one per entity) gets a blocking check that validates the rows loaded by its
-latest materialization: when it fails, nothing downstream of the entity is built. The findings
-check only warns: the warehouse has already resolved what it counts.
+- `gx_raw_expectations` (every entity, blocking): the raw suite over the entity's pending rows.
+- `gx_references` (service_periods, contracts, invoice_lines; blocking): every current row's
+  reference exists. It also depends on the referenced entity's asset, so within one run both
+  are loaded before it looks (a delivery may name a key another file of the run delivers).
+- `no_data_quality_findings` (WARN, not blocking): the warehouse has already resolved what it
+  counts; someone upstream should fix the register.
+
+A failing blocking check stops everything downstream of its asset: the warehouse is not
+built, nothing is published. Every evaluation is recorded in the check history, and every GX
+validation lands in the run's Data Docs.
 """
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import duckdb
 import polars as pl
 
 from ingest.contract import ENTITIES, Entity
-from ingest.lake import entity_schema
-from quality.raw_suites import SuiteOutcome, validate_frame
+from ingest.lake import SOURCE_FILE
+from ingest.readers import ROW_NO
+from quality import history
+from quality.history import CheckRecord
+from quality.lake_state import REFERENCES, Reference, pending_rows, reference_frame
+from quality.raw_suites import prepare_frame, raw_suite, reference_suite
+from quality.results import DATA_DOCS, check_result
+from quality.validation import to_pandas, validate
 
-LAKE_FILES = "lake_files"  # materialization metadata: Parquet files written by that run
+QUALITY_DOCS_DIR = "quality"  # under the exports folder: <exports>/quality/<run stamp>/
 
 
 def entity_asset_key(entity: Entity) -> dg.AssetKey:
     return dg.AssetKey([entity.source, entity.name])
 
 
-def _rows_of_latest_load(context: dg.AssetCheckExecutionContext, entity: Entity) -> pl.DataFrame:
-    event = context.instance.get_latest_materialization_event(entity_asset_key(entity))
-    files: list[str] = []
-    if event is not None and event.asset_materialization is not None:
-        entry = event.asset_materialization.metadata.get(LAKE_FILES)
-        files = list(entry.value) if entry is not None else []
-    frames = [pl.read_parquet(f) for f in files]
-    if not frames:
-        return pl.DataFrame(schema=entity_schema(entity))
-    return pl.concat(frames, how="vertical")
+def docs_root(context: dg.AssetCheckExecutionContext, exports: Path, keep: int) -> Path:
+    """The run's GX project (and Data Docs): one folder per run, named by its start. The
+    run's first validation makes room for it: only the newest `keep` runs' folders stay."""
+    record = context.instance.get_run_record_by_id(context.run.run_id)
+    started = record.create_timestamp.astimezone() if record else None
+    stamp = f"{started:%Y%m%dT%H%M%S}_" if started else ""
+    root = exports / QUALITY_DOCS_DIR / f"{stamp}{context.run.run_id[:8]}"
+    if not root.exists():
+        make_room(root.parent, keep)
+    return root
 
 
-def _result(outcome: SuiteOutcome) -> dg.AssetCheckResult:
-    failed = "\n".join(
-        f"| {o.expectation} | {o.column} | {o.unexpected_count} |" for o in outcome.failed
-    )
-    metadata: dict[str, dg.RawMetadataValue] = {
-        "suite": outcome.suite,
-        "rows_validated": outcome.rows,
-        "expectations": len(outcome.outcomes),
-        "failed_expectations": len(outcome.failed),
-    }
-    if failed:
-        metadata["failures"] = dg.MetadataValue.md(
-            "| expectation | column | unexpected rows |\n|---|---|---|\n" + failed
+def make_room(quality_docs: Path, keep: int) -> None:
+    """Deletes all but the newest `keep` - 1 runs' Data Docs, for the run adding its own."""
+    if not quality_docs.exists():
+        return
+    older = sorted(p for p in quality_docs.iterdir() if p.is_dir())
+    for folder in older[: max(len(older) - keep + 1, 0)]:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class GxCheck:
+    """One Great Expectations check of an asset: which suite, and how its rows are named."""
+
+    name: str
+    asset_key: dg.AssetKey
+    build_suite: Callable[[], Any]  # a gx.ExpectationSuite, built once GX has its context
+    identifying: list[str]  # columns that say which row failed (key, file and row ...)
+    description: str
+
+
+def run_gx_check(
+    context: dg.AssetCheckExecutionContext,
+    check: GxCheck,
+    frame: pl.DataFrame,
+    nothing_to_validate: str = "No rows to validate.",
+) -> dg.AssetCheckResult:
+    """Validates `frame`, records the outcome in the history and returns it as Dagster shows
+    it. An empty frame passes without calling GX, saying `nothing_to_validate`."""
+    settings = context.resources.settings
+    metadata: dict[str, dg.RawMetadataValue] = {"rows_validated": frame.height}
+    if frame.is_empty():
+        passed, failing_rows, sample = True, 0, ""
+        summary = nothing_to_validate
+    else:
+        outcome = validate(
+            check.build_suite,
+            to_pandas(frame),
+            docs_root(context, settings.exports, settings.keep_quality_docs),
+            context.run.run_id,
         )
-    return dg.AssetCheckResult(
-        passed=outcome.success, severity=dg.AssetCheckSeverity.ERROR, metadata=metadata
+        passed, failing_rows = outcome.success, outcome.failing_rows
+        sample = outcome.examples(frame, check.identifying)
+        summary = (
+            f"Suite {outcome.suite}: {len(outcome.failed)} of {len(outcome.outcomes)} "
+            f"expectations failed on {outcome.rows} rows."
+        )
+        metadata.update(suite=outcome.suite, failed_expectations=len(outcome.failed))
+        if outcome.data_docs is not None:
+            metadata[DATA_DOCS] = dg.MetadataValue.path(str(outcome.data_docs))
+    record = CheckRecord(
+        check_name=check.name,
+        asset=check.asset_key.to_user_string(),
+        severity="ERROR",
+        blocking=True,
+        passed=passed,
+        failing_rows=failing_rows,
+        sample=sample,
+        description=f"{check.description} {summary}",
     )
+    history.record(settings.lake, context.run.run_id, f"{record.asset}__{check.name}", [record])
+    return check_result(record, **metadata)
+
+
+def _located(entity: Entity) -> list[str]:
+    """A raw row named by its key (never a person key) and where it was delivered."""
+    return [*(k for k in entity.output_key if k != "person_key"), SOURCE_FILE, ROW_NO]
 
 
 def raw_expectations_check(entity: Entity) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=entity_asset_key(entity),
+    check = GxCheck(
         name="gx_raw_expectations",
-        blocking=True,
+        asset_key=entity_asset_key(entity),
+        build_suite=partial(raw_suite, entity),
+        identifying=_located(entity),
         description=(
-            f"Great Expectations suite raw_{entity.source}__{entity.name} over the rows "
-            "loaded by the latest ingest: schema, code sets, ranges, keys, date order."
+            f"Great Expectations suite raw_{entity.source}__{entity.name} over the rows of "
+            "files not yet published: schema, keys, one version per key and file; on the rows "
+            "still current also code sets, ranges, required values, date order and pseudonym "
+            "shape."
         ),
     )
+
+    @dg.asset_check(
+        asset=check.asset_key,
+        name=check.name,
+        blocking=True,
+        required_resource_keys={"settings"},
+        description=check.description,
+    )
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        rows = _rows_of_latest_load(context, entity)
-        return _result(validate_frame(entity, rows.to_pandas()))
+        settings = context.resources.settings
+        rows = pending_rows(settings.lake, settings.published, entity)
+        return run_gx_check(context, check, prepare_frame(entity, rows))
+
+    return _check
+
+
+def references_check(entity: Entity, ref: Reference) -> dg.AssetChecksDefinition:
+    check = GxCheck(
+        name="gx_references",
+        asset_key=entity_asset_key(entity),
+        build_suite=partial(reference_suite, entity, ref),
+        identifying=[*_located(entity), ref.column],
+        description=(
+            f"Every current {entity.name} row's {ref.column} is a current key of "
+            f"{ref.target.name} (Great Expectations, over the whole current state)."
+        ),
+    )
+
+    @dg.asset_check(
+        asset=check.asset_key,
+        name=check.name,
+        blocking=True,
+        additional_deps=[entity_asset_key(ref.target)],
+        required_resource_keys={"settings"},
+        description=check.description,
+    )
+    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        settings = context.resources.settings
+        return run_gx_check(context, check, reference_frame(settings.lake, entity, ref))
 
     return _check
 
 
 raw_expectation_checks = [raw_expectations_check(e) for e in ENTITIES]
+reference_checks = [references_check(entity, ref) for entity, ref in REFERENCES.items()]
 
 
 FINDINGS_KEY = dg.AssetKey(["audit", "data_quality_findings"])
@@ -86,18 +195,27 @@ FINDINGS_KEY = dg.AssetKey(["audit", "data_quality_findings"])
     ),
 )
 def data_quality_findings_check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-    with duckdb.connect(str(context.resources.settings.warehouse), read_only=True) as con:
-        counts = con.execute(
-            """select finding_type, count(*), count(distinct person_key)
+    settings = context.resources.settings
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        by_type = con.sql(
+            """select finding_type, count(*) as rows, count(distinct person_key) as persons
             from audit.data_quality_findings group by finding_type order by finding_type"""
-        ).fetchall()
-    findings = sum(n for _, n, _ in counts)
-    table = "\n".join(f"| {kind} | {n} | {persons} |" for kind, n, persons in counts)
-    return dg.AssetCheckResult(
+        ).pl()
+    findings = int(by_type["rows"].sum())
+    record = CheckRecord(
+        check_name="no_data_quality_findings",
+        asset=FINDINGS_KEY.to_user_string(),
+        severity="WARN",
+        blocking=False,
         passed=findings == 0,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "findings": findings,
-            "by_type": dg.MetadataValue.md("| finding | rows | persons |\n|---|---|---|\n" + table),
-        },
+        failing_rows=findings,
+        sample="",
+        description=f"{findings} data-quality findings the warehouse resolved by the contract.",
+    )
+    history.record(settings.lake, context.run.run_id, "audit__no_data_quality_findings", [record])
+    table = "\n".join(f"| {kind} | {n} | {persons} |" for kind, n, persons in by_type.rows())
+    return check_result(
+        record,
+        findings=findings,
+        by_type=dg.MetadataValue.md("| finding | rows | persons |\n|---|---|---|\n" + table),
     )

@@ -1,24 +1,38 @@
-"""Great Expectations 1.x suites over the validated, pseudonymised rows of each delivery.
+"""Great Expectations 1.x suites over the validated, pseudonymised rows in the lake.
 
 Ingest already quarantines rows that break a rule; these suites re-check what was *loaded*,
 independently of the ingest code, so a bug in ingest cannot publish bad data unnoticed.
 They run on pandas frames (GX's supported engine); the warehouse-wide checks are dbt tests.
+
+- `raw_suite`: the rows of the pending files (quality/lake_state.py). The shape of every row
+  (columns, types, keys, one version per key, file and timestamp) is checked; the content
+  (code sets, ranges, required values, date order, pseudonym shape) on the rows that are
+  still current, so a row a later delivery corrected no longer blocks.
+- `reference_suite`: every current row of a referencing entity names a current key of the
+  referenced one (every episode's person exists, every contract's provider, every invoice
+  line's contract). Checked over the whole current state, not only new rows: a tombstone in a
+  new delivery can orphan old rows.
+
+GX never sees a person key: `prepare_frame` replaces each by a number (equal keys, equal
+numbers) and a flag saying whether it is shaped like a pseudonym, so neither the stored
+results nor the Data Docs can hold one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import polars as pl
 
 from ingest import reference
 from ingest.contract import Column, Entity, Kind
 from ingest.lake import DELIVERY_ID, SOURCE_FILE, entity_schema
+from quality.lake_state import IS_CURRENT, Reference
+from quality.samples import PERSON_KEY_PATTERN
 
 if TYPE_CHECKING:  # GX takes seconds to import: only checks that run pay for it.
     import great_expectations as gx
-    import pandas as pd
 
-PERSON_KEY_PATTERN = r"^(?:[0-9a-f]{64}|pseudo:.+)$"
 _PAIRS = {  # (later, earlier) column pairs that must be ordered
     "jobseeker_periods": [("end_date", "start_date")],
     "service_periods": [("end_date", "start_date")],
@@ -27,123 +41,133 @@ _PAIRS = {  # (later, earlier) column pairs that must be ordered
 }
 
 
-@dataclass(frozen=True)
-class ExpectationOutcome:
-    expectation: str
-    column: str
-    success: bool
-    unexpected_count: int
+# The pandas types (quality.validation.to_pandas) the lake's types arrive as: an integer
+# column with nulls is float64, a decimal one holds Decimal objects, text is str objects.
+_PANDAS_TYPES = {
+    Kind.INT: ["int64", "float64"],
+    Kind.DECIMAL: ["Decimal"],
+    Kind.DATE: ["datetime64[ms]"],
+    Kind.TIMESTAMP: ["datetime64[us]"],
+    Kind.BOOL: ["bool"],
+}
 
 
-@dataclass(frozen=True)
-class SuiteOutcome:
-    suite: str
-    rows: int
-    outcomes: list[ExpectationOutcome]
+def pseudonym_flag(column: str) -> str:
+    return f"{column}_is_pseudonym"
 
-    @property
-    def success(self) -> bool:
-        return all(o.success for o in self.outcomes)
 
-    @property
-    def failed(self) -> list[ExpectationOutcome]:
-        return [o for o in self.outcomes if not o.success]
+def _person_columns(entity: Entity) -> list[str]:
+    return [c.output_name for c in entity.columns if c.kind is Kind.IDENTITY_CODE]
+
+
+def prepare_frame(entity: Entity, rows: pl.DataFrame) -> pl.DataFrame:
+    """The lake rows as GX sees them: each person key replaced by a dense number and a flag
+    for its shape."""
+    persons = _person_columns(entity)
+    return rows.with_columns(
+        *(pl.col(c).str.contains(PERSON_KEY_PATTERN).alias(pseudonym_flag(c)) for c in persons),
+        *(pl.col(c).rank("dense").cast(pl.Int64).alias(c) for c in persons),
+    )
 
 
 def raw_suite(entity: Entity) -> gx.ExpectationSuite:
     import great_expectations as gx
 
+    expect = gx.expectations
     suite = gx.ExpectationSuite(name=f"raw_{entity.source}__{entity.name}")
-    expected_columns = list(entity_schema(entity))
+    prepared = [
+        *entity_schema(entity),
+        *(pseudonym_flag(c) for c in _person_columns(entity)),
+        IS_CURRENT,
+    ]
     suite.add_expectation(
-        gx.expectations.ExpectTableColumnsToMatchSet(column_set=expected_columns, exact_match=True)
+        expect.ExpectTableColumnsToMatchSet(column_set=prepared, exact_match=True)
     )
     for column in entity.columns:
-        for expectation in _column_expectations(entity, column):
-            suite.add_expectation(expectation)
+        if column.kind is not Kind.IDENTITY_CODE:  # replaced by numbers (prepare_frame)
+            suite.add_expectation(
+                expect.ExpectColumnValuesToBeInTypeList(
+                    column=column.output_name, type_list=_PANDAS_TYPES.get(column.kind, ["str"])
+                )
+            )
+    for column in [*entity.output_key, "updated_at", DELIVERY_ID]:
+        suite.add_expectation(expect.ExpectColumnValuesToNotBeNull(column=column))
     suite.add_expectation(
-        gx.expectations.ExpectCompoundColumnsToBeUnique(
+        expect.ExpectCompoundColumnsToBeUnique(
             column_list=[*entity.output_key, "updated_at", SOURCE_FILE]
         )
     )
+    for column in entity.columns:
+        for expectation in _content_expectations(entity, column):
+            suite.add_expectation(expectation)
     for later, earlier in _PAIRS.get(entity.name, []):
         suite.add_expectation(
-            gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
+            expect.ExpectColumnPairValuesAToBeGreaterThanB(
                 column_A=later,
                 column_B=earlier,
                 or_equal=True,
                 ignore_row_if="either_value_is_missing",
+                row_condition=_current_rows(),
             )
         )
-    suite.add_expectation(gx.expectations.ExpectColumnValuesToNotBeNull(column=DELIVERY_ID))
     return suite
 
 
-def _live_rows():
+def reference_suite(entity: Entity, ref: Reference) -> gx.ExpectationSuite:
+    import great_expectations as gx
+
+    suite = gx.ExpectationSuite(name=f"references_{entity.source}__{entity.name}")
+    suite.add_expectation(
+        gx.expectations.ExpectColumnValuesToBeInSet(
+            column=ref.flag,
+            value_set=[True],
+            description=(
+                f"the {ref.column} of every {entity.name} row names a {ref.target.name} row"
+            ),
+        )
+    )
+    return suite
+
+
+def _current_rows():
+    """Rows still current: tombstones and versions a later delivery replaced are not."""
     from great_expectations.expectations.row_conditions import Column as Row
 
-    return Row("deleted") == False  # noqa: E712 - a GX condition, not a Python comparison
+    return Row(IS_CURRENT) == True  # noqa: E712 - a GX condition, not a Python comparison
 
 
-def _column_expectations(entity: Entity, column: Column) -> list[gx.expectations.Expectation]:
+def _content_expectations(entity: Entity, column: Column) -> list[gx.expectations.Expectation]:
     import great_expectations as gx
 
     name = column.output_name
     expect = gx.expectations
+    current = _current_rows()
     found: list[gx.expectations.Expectation] = []
-    if column.name in entity.key or column.name == "updated_at":
-        found.append(expect.ExpectColumnValuesToNotBeNull(column=name))
-    elif column.required:
-        found.append(expect.ExpectColumnValuesToNotBeNull(column=name, row_condition=_live_rows()))
+    if column.required and column.name not in entity.key and column.name != "updated_at":
+        found.append(expect.ExpectColumnValuesToNotBeNull(column=name, row_condition=current))
     if column.kind is Kind.IDENTITY_CODE:
-        found.append(expect.ExpectColumnValuesToMatchRegex(column=name, regex=PERSON_KEY_PATTERN))
+        found.append(
+            expect.ExpectColumnValuesToBeInSet(
+                column=pseudonym_flag(name), value_set=[True], row_condition=current
+            )
+        )
     if column.kind is Kind.CODE and column.code_set:
         codes = sorted(reference.code_sets()[column.code_set])
-        found.append(gx.expectations.ExpectColumnValuesToBeInSet(column=name, value_set=codes))
+        found.append(
+            expect.ExpectColumnValuesToBeInSet(column=name, value_set=codes, row_condition=current)
+        )
     if column.kind is Kind.MUNICIPALITY:
         codes = sorted(reference.municipalities())
-        found.append(gx.expectations.ExpectColumnValuesToBeInSet(column=name, value_set=codes))
+        found.append(
+            expect.ExpectColumnValuesToBeInSet(column=name, value_set=codes, row_condition=current)
+        )
     if column.min_value is not None or column.max_value is not None:
         found.append(
-            gx.expectations.ExpectColumnValuesToBeBetween(
-                column=name, min_value=column.min_value, max_value=column.max_value
+            expect.ExpectColumnValuesToBeBetween(
+                column=name,
+                min_value=column.min_value,
+                max_value=column.max_value,
+                row_condition=current,
             )
         )
     return found
-
-
-def validate_frame(entity: Entity, frame: pd.DataFrame) -> SuiteOutcome:
-    """Runs the entity's suite on one frame. Results carry counts only, never row values."""
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch = (
-        context.data_sources.add_pandas("lake")
-        .add_dataframe_asset(entity.name)
-        .add_batch_definition_whole_dataframe("delivered_rows")
-    )
-    suite = context.suites.add(raw_suite(entity))
-    definition = context.validation_definitions.add(
-        gx.ValidationDefinition(data=batch, suite=suite, name=suite.name)
-    )
-    result = definition.run(batch_parameters={"dataframe": frame}, result_format="BASIC")
-    return SuiteOutcome(
-        suite=suite.name,
-        rows=len(frame),
-        outcomes=[
-            ExpectationOutcome(
-                expectation=r.expectation_config.type,
-                column=str(
-                    r.expectation_config.kwargs.get("column")
-                    or r.expectation_config.kwargs.get("column_list")
-                    or r.expectation_config.kwargs.get("column_A")
-                    or ""
-                ),
-                success=bool(r.success),
-                unexpected_count=int(r.result.get("unexpected_count") or 0),
-            )
-            for r in result.results
-        ],
-    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import dagster as dg
 import pytest
 
 from ingest.contract import ENTITIES
-from orchestration.project import prepare_manifest
+from orchestration.project import dbt_project, prepare_manifest
 from orchestration.settings import PROJECT_ROOT, Settings
 
 
@@ -62,6 +63,22 @@ def test_checks_cover_raw_data_and_dbt_tests(defs):
         assert (f"{entity.source}/{entity.name}", "gx_raw_expectations") in checks
         assert (f"{entity.source}/{entity.name}", "files_accepted") in checks
     assert ("marts/fct_service_episodes", "unique_fct_service_episodes_service_period_id") in checks
+
+
+def test_every_dbt_test_is_a_check_named_like_its_failures_table(defs):
+    """A test Dagster cannot map would run unseen; a hashed failures table could not be found
+    from the check's name. Error-severity tests block what is downstream, warnings do not."""
+    from orchestration.dbt import warehouse
+
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    tests = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
+    specs = {spec.name: spec for spec in warehouse.check_specs}
+    assert len(tests) > 60
+    for test in tests:
+        assert test["alias"] == test["name"], test["name"]
+        assert specs[test["name"]].blocking == (test["config"]["severity"].lower() == "error")
+    singular = specs["assert_allocations_add_up_to_invoiced"]
+    assert singular.asset_key == dg.AssetKey(["marts", "unallocated_spend"])
 
 
 def test_nightly_schedule_at_two_helsinki_time(defs):

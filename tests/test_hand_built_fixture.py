@@ -371,6 +371,7 @@ def test_overlapping_periods_are_recorded_as_findings(hand_built_run):
     warning = ("audit/data_quality_findings", "no_data_quality_findings", False, "WARN")
     assert warning in {(c.asset, c.check, c.passed, c.severity) for c in report.checks}
     assert [c.check for c in report.warnings] == ["no_data_quality_findings"]
+    assert report.published  # a warning is reported, and the run publishes
 
 
 def test_as_of_is_the_latest_updated_at(warehouse):

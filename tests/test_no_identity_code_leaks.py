@@ -19,8 +19,10 @@ from stdnum.fi import hetu
 
 from ingest.pseudonymise import mask_identity_code
 from orchestration.settings import DBT_PROJECT_DIR
+from quality.checks import QUALITY_DOCS_DIR
 
 CODE = re.compile(rb"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b", re.IGNORECASE)
+PERSON_KEY = re.compile(rb"\b[0-9a-f]{64}\b")  # a pseudonym: HMAC-SHA-256 in hex
 
 
 def valid_codes(data: bytes) -> set[str]:
@@ -152,8 +154,22 @@ def test_no_code_in_dbts_target_and_logs(run):
 
 def test_no_code_in_the_exports(run):
     files = files_under(run.settings.exports)
-    assert {p.suffix for p in files} == {".csv", ".xlsx", ".parquet", ".html"}
+    docs = run.settings.exports / QUALITY_DOCS_DIR
+    exported = [p for p in files if docs not in p.parents]
+    assert {p.suffix for p in exported} == {".csv", ".xlsx", ".parquet", ".html"}
+    assert any(p.name == "index.html" for p in files if docs in p.parents)  # the Data Docs
     assert leaks(files) == {}
+
+
+def test_no_person_key_in_the_data_docs(run):
+    """GX sees numbers in place of person keys, so neither its results nor its pages hold one."""
+    pages = [
+        p
+        for p in files_under(run.settings.exports / QUALITY_DOCS_DIR)
+        if p.suffix in {".json", ".html"}
+    ]
+    assert pages
+    assert [str(p) for p in pages if PERSON_KEY.search(p.read_bytes())] == []
 
 
 def test_no_code_in_the_published_snapshot_or_dictionary(run):

@@ -1,3 +1,7 @@
+{# Dagster attaches a singular test to one asset; this one reads several models, so it names
+   the mart whose figures it proves (the test is then the check unallocated_spend shows). #}
+{{ config(meta={'dagster': {'ref': {'name': 'unallocated_spend'}}}) }}
+
 {# Allocated plus unallocated spend equals the invoiced total to the cent, for every contract
    and month of the billed period: invoiced from the invoice lines, allocated from the
    allocations to the episodes of fct_service_episodes, unallocated from the unallocated_spend

@@ -1,0 +1,194 @@
+"""Runs a Great Expectations 1.x suite on a pandas frame and keeps what a check reports.
+
+A suite runs in an ephemeral context with result format SUMMARY: counts, and the positions of
+up to five failing rows, from which the examples are taken (quality/samples.py). The result is
+then scrubbed (person keys hidden, identity-code-shaped text masked) and only then written into
+the run's file-backed GX project under the exports, whose Data Docs are rebuilt, so the stored
+results and the rendered pages never hold what the samples may not.
+
+GX takes seconds to import: it is imported inside the functions, so only runs that validate
+pay for it.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from quality.samples import SAMPLE_ROWS, markdown_table, shown
+
+if TYPE_CHECKING:
+    import great_expectations as gx
+    import pandas as pd
+
+_RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_ROWS}
+DOCS_INDEX = Path("gx/uncommitted/data_docs/local_site/index.html")
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    expectation: str  # its description where the suite gives one, else GX's type name
+    column: str
+    success: bool
+    unexpected_count: int
+    example_rows: list[int]  # positions in the validated frame of up to five failing rows
+    observed: str  # what a table-level expectation saw (masked), else ""
+
+    def headline(self, rows: int) -> str:
+        where = f" ({self.column})" if self.column else ""
+        counted = f": {self.unexpected_count} of {rows} rows" if self.unexpected_count else ""
+        seen = f": observed {self.observed}" if self.observed else ""
+        return f"{self.expectation}{where}{counted}{seen}"
+
+
+@dataclass(frozen=True)
+class SuiteOutcome:
+    suite: str
+    rows: int
+    outcomes: list[ExpectationOutcome]
+    data_docs: Path | None
+
+    @property
+    def success(self) -> bool:
+        return all(o.success for o in self.outcomes)
+
+    @property
+    def failed(self) -> list[ExpectationOutcome]:
+        return [o for o in self.outcomes if not o.success]
+
+    @property
+    def failing_rows(self) -> int:
+        """At least this many rows fail: the largest count among the failed expectations."""
+        return max((o.unexpected_count for o in self.failed), default=0)
+
+    def examples(self, frame: pl.DataFrame, identifying: list[str]) -> str:
+        """Each failed expectation with up to five of its failing rows from `frame` (the frame
+        validated, as polars): the `identifying` columns and the expectation's own."""
+        parts = []
+        for outcome in self.failed:
+            parts.append(outcome.headline(self.rows))
+            if not outcome.example_rows:
+                continue
+            columns = [*identifying, *outcome.column.split(", ")]
+            shown_columns = [c for c in dict.fromkeys(columns) if c in frame.columns]
+            parts.append(markdown_table(frame[outcome.example_rows].select(shown_columns)))
+        return "\n\n".join(p for p in parts if p)
+
+
+def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
+    """The frame as GX validates it: text as `str` objects, whose type GX can check value by
+    value (it cannot match pandas' own string dtype against a type name)."""
+    converted = frame.to_pandas()
+    text = [c for c, dtype in frame.schema.items() if dtype == pl.String]
+    return converted.astype(dict.fromkeys(text, object))
+
+
+def validate(
+    build_suite: Callable[[], gx.ExpectationSuite],
+    frame: pd.DataFrame,
+    docs_root: Path | None,
+    run_name: str,
+) -> SuiteOutcome:
+    """Runs the suite `build_suite` makes (GX needs its context first) on `frame` (positions =
+    index); writes the scrubbed result to the Data Docs under `docs_root` when given."""
+    import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    context = _quiet(gx.get_context(mode="ephemeral"))
+    suite = context.suites.add(build_suite())
+    batch = (
+        context.data_sources.add_pandas("frames")
+        .add_dataframe_asset(suite.name)
+        .add_batch_definition_whole_dataframe("whole_frame")
+    )
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(data=batch, suite=suite, name=suite.name)
+    )
+    result = definition.run(
+        batch_parameters={"dataframe": frame.reset_index(drop=True)},
+        result_format=_RESULT_FORMAT,
+        run_id=RunIdentifier(run_name=run_name),
+    )
+    for expectation_result in result.results:
+        _scrub(expectation_result.result)
+    docs = _publish(suite, result, docs_root) if docs_root else None
+    return SuiteOutcome(
+        suite=suite.name,
+        rows=len(frame),
+        outcomes=[_outcome(r) for r in result.results],
+        data_docs=docs,
+    )
+
+
+def _quiet(context):
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+def _outcome(result) -> ExpectationOutcome:
+    kwargs = result.expectation_config.kwargs
+    column = kwargs.get("column") or kwargs.get("column_list") or kwargs.get("column_A") or ""
+    if kwargs.get("column_B"):
+        column = f"{column}, {kwargs['column_B']}"
+    details = result.result
+    observed = ""
+    if "observed_value" in details and not details.get("partial_unexpected_index_list"):
+        observed = str(details.get("details") or details["observed_value"])
+    return ExpectationOutcome(
+        expectation=result.expectation_config.description or result.expectation_config.type,
+        column=", ".join(column) if isinstance(column, list) else str(column),
+        success=bool(result.success),
+        unexpected_count=int(details.get("unexpected_count") or 0),
+        example_rows=[int(i) for i in details.get("partial_unexpected_index_list") or []],
+        observed="" if result.success else observed,
+    )
+
+
+def _scrub(value):
+    """Values of a GX result as samples may show them, in place where the result is a dict."""
+    if isinstance(value, dict):
+        for key in value:
+            value[key] = _scrub(value[key])
+        return value
+    if isinstance(value, (list, tuple)):
+        return type(value)(_scrub(v) for v in value)
+    if isinstance(value, str):
+        return shown(value)
+    return value
+
+
+def _publish(suite: gx.ExpectationSuite, result, docs_root: Path) -> Path:
+    """Adds the result to the run's GX project and rebuilds its Data Docs pages for it."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    docs_root.mkdir(parents=True, exist_ok=True)
+    context = _quiet(gx.get_context(mode="file", project_root_dir=docs_root))
+    context.suites.add_or_update(
+        gx.ExpectationSuite(
+            name=suite.name, expectations=[copy.copy(e) for e in suite.expectations]
+        )
+    )
+    suite_id = ExpectationSuiteIdentifier(name=suite.name)
+    result_id = ValidationResultIdentifier(
+        expectation_suite_identifier=suite_id,
+        run_id=result.meta["run_id"],
+        batch_identifier="frame",
+    )
+    context.validation_results_store.store_validation_results(
+        suite_validation_result=result,
+        suite_validation_result_identifier=result_id,
+        expectation_suite_identifier=suite_id,
+    )
+    context.build_data_docs(resource_identifiers=[result_id, suite_id])
+    return docs_root / DOCS_INDEX

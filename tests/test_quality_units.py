@@ -1,0 +1,148 @@
+"""The quality gates' parts without a pipeline run: examples that never show a person, the
+check history, the volume band, the register-month coverage, the mart suites and dbt's stored
+failures."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from quality import history
+from quality.checks import make_room
+from quality.dbt_tests import FAILURES_SCHEMA, failure_examples
+from quality.history import CheckRecord
+from quality.mart_suites import (
+    Band,
+    Coverage,
+    band_frame,
+    coverage_frame,
+    mart_measures,
+    mart_suite,
+)
+from quality.samples import HIDDEN_PERSON, markdown_table
+from quality.validation import to_pandas, validate
+
+PERSON_KEY = "a" * 64
+
+
+def test_examples_leave_out_person_columns_and_mask_codes():
+    frame = pl.DataFrame(
+        {
+            "person_key": [PERSON_KEY],
+            "service_period_id": ["E1"],
+            "note": ["called 131052-308T about it"],
+            "other": [PERSON_KEY],
+        }
+    )
+    table = markdown_table(frame)
+    assert "person_key" not in table and PERSON_KEY not in table
+    assert "131052-308T" not in table and "131052-****" in table
+    assert HIDDEN_PERSON in table  # a person key in a column of another name
+    assert table.splitlines()[0] == "| service_period_id | note | other |"
+
+
+def test_the_history_keeps_every_run_and_the_latest_verdict(tmp_path: Path):
+    def record(passed: bool) -> CheckRecord:
+        return CheckRecord("gx_references", "purchases/contracts", "ERROR", True, passed, 1, "", "")
+
+    history.record(tmp_path, "run-1", "purchases/contracts__gx_references", [record(False)])
+    history.record(tmp_path, "run-2", "purchases/contracts__gx_references", [record(True)])
+    recorded = history.read_history(tmp_path).sort("run_id")
+    assert recorded.select("run_id", "status").rows() == [
+        ("run-1", history.FAILED),
+        ("run-2", history.PASSED),
+    ]
+    last = history.last_result(tmp_path, "purchases/contracts", "gx_references")
+    assert last is not None and last["run_id"] in {"run-1", "run-2"}
+    assert history.last_result(tmp_path, "purchases/contracts", "files_accepted") is None
+
+
+def profile(values: dict[date, float]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "month_start": list(values),
+            "measure": ["spend_eur"] * len(values),
+            "value": list(values.values()),
+        },
+        schema={"month_start": pl.Date, "measure": pl.String, "value": pl.Float64},
+    )
+
+
+def test_the_band_judges_settled_months_large_enough_to_judge():
+    band = Band(tolerance=0.25, min_value=20, settled_months=2)
+    previous = (
+        date(2026, 10, 31),
+        profile({date(2026, 6, 1): 100.0, date(2026, 7, 1): 10.0, date(2026, 9, 1): 100.0}),
+    )
+    current = (
+        date(2026, 11, 30),
+        profile({date(2026, 6, 1): 200.0, date(2026, 7, 1): 30.0, date(2026, 9, 1): 300.0}),
+    )
+    frame = band_frame(current, previous, band)
+    # September is within two months of October (the older as-of): not settled, not judged.
+    assert frame.select("month_start", "relative_change").rows() == [
+        (date(2026, 6, 1), 1.0),
+        (date(2026, 7, 1), None),  # 10 is too small to judge
+    ]
+    gone = band_frame((current[0], profile({})), previous, band)
+    assert gone["relative_change"].to_list() == [-1.0, None]  # a month gone is a month at 0
+
+
+def test_coverage_compares_each_month_with_its_neighbours():
+    months = pl.DataFrame(
+        {
+            "month_start": [date(2026, m, 1) for m in range(1, 6)],
+            "persons_with_known_status": [100, 100, 0, 100, 10],
+        }
+    )
+    with duckdb.connect() as con:
+        con.execute("create schema intermediate")
+        con.register("months", months)
+        con.execute("create table intermediate.int_register_month_coverage as from months")
+        frame = coverage_frame(con, Coverage(min_ratio=0.5, min_persons=20))
+    # April's neighbours (0 and 10) are too few to judge it by.
+    assert frame["ratio_to_neighbours"].to_list() == [1.0, 2.0, 0.0, None, 0.1]
+
+
+def test_the_mart_suite_fails_a_rate_outside_its_interval_and_a_negative_count():
+    with duckdb.connect() as con:
+        con.execute("create schema marts")
+        con.execute(
+            """create table marts.m as select * from (values
+                (1, 10::bigint, 0.5, 0.3, 0.7),
+                (2, -1::bigint, 0.9, 0.3, 0.7)
+            ) as t(area, exits, employed_rate, employed_ci_low, employed_ci_high)"""
+        )
+        frame = mart_measures(con, "m", ["area"])
+    outcome = validate(partial(mart_suite, "m"), to_pandas(frame), None, "test")
+    assert not outcome.success
+    examples = outcome.examples(frame, ["area", "measure"])
+    assert "| 2 | exits |" in examples  # the negative count, named by its grain and column
+    assert "| 2 | employed_rate |" in examples  # 0.9 above its interval's 0.7
+    assert "| 1 |" not in examples
+
+
+def test_dbt_failures_are_read_as_examples(tmp_path: Path):
+    warehouse = tmp_path / "w.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(f"create schema {FAILURES_SCHEMA}")
+        con.execute(
+            f"""create table {FAILURES_SCHEMA}.kpi_area_month__grain as
+            select 8 as employment_area_code, '{PERSON_KEY}' as person_key, 2 as n"""
+        )
+    examples = failure_examples(warehouse, ["kpi_area_month__grain", "not_stored"])
+    assert examples == {
+        "kpi_area_month__grain": "| employment_area_code | n |\n|---|---|\n| 8 | 2 |"
+    }
+
+
+def test_only_the_newest_runs_data_docs_are_kept(tmp_path: Path):
+    for stamp in ("20261101T020000_a", "20261102T020000_b", "20261103T020000_c"):
+        (tmp_path / stamp / "gx").mkdir(parents=True)
+    make_room(tmp_path, keep=2)  # the next run's folder will be the second
+    assert [p.name for p in tmp_path.iterdir()] == ["20261103T020000_c"]
+    make_room(tmp_path / "missing", keep=2)
