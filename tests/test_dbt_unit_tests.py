@@ -58,7 +58,11 @@ def test_every_dbt_unit_test_passes(tmp_path):
     )
     assert built.returncode == 0, built.stdout[-3000:]
     tested = _dbt(["test", "--select", "test_type:unit"], env, tmp_path / "target")
-    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+    results = [  # the on-run-start hook (listing the lake files) reports as an operation
+        r
+        for r in json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+        if not r["unique_id"].startswith("operation.")
+    ]
     failed = [r["unique_id"] for r in results if r["status"] != "pass"]
     assert tested.returncode == 0 and failed == [], tested.stdout[-3000:]
     assert len(results) >= 19
