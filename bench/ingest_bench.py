@@ -13,7 +13,6 @@ and afterwards unless `--keep-lake`. Nothing is ever written into the landing fo
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import resource
 import shutil
@@ -61,20 +60,12 @@ def _max_rss_mb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def run_ingest(landing: Path, lake_dir: Path) -> list[dict]:
     """Every file of every source through `ingest_file`, the function `ingest_source` runs per
     file, so each file gets its own timing and memory peak."""
     sys.path.insert(0, str(ROOT))
     from ingest import lake
-    from ingest.load import discover, ingest_file
+    from ingest.load import discover, file_sha256, ingest_file
     from ingest.pseudonymise import load_key
 
     key = load_key(demo=True)
@@ -88,7 +79,7 @@ def run_ingest(landing: Path, lake_dir: Path) -> list[dict]:
             row = dict(
                 zip(
                     lake.LOAD_LOG_SCHEMA,
-                    ingest_file(delivered, _sha256(delivered.path), lake_dir, key),
+                    ingest_file(delivered, file_sha256(delivered.path), lake_dir, key),
                     strict=True,
                 )
             )

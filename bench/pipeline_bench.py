@@ -146,17 +146,7 @@ def _pipeline_child(landing: Path) -> int:
     from orchestration.run import execute
     from orchestration.settings import Settings
 
-    work = landing.parent
-    settings = Settings(
-        landing_dir=str(landing),
-        lake_dir=str(work / "lake"),
-        warehouse_path=str(work / "warehouse" / "vaikuttavuus.duckdb"),
-        published_dir=str(work / "published"),
-        exports_dir=str(work / "exports"),
-        logs_dir=str(work / "logs"),
-        demo=True,
-    )
-    report = execute(settings)
+    report = execute(Settings.under(landing.parent, landing, demo=True))
     if not report.success:
         print("\n".join(report.errors) or "the run failed", file=sys.stderr)
         return 1

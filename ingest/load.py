@@ -112,7 +112,7 @@ def ingest_source(
     }
     rows = []
     for delivered in discover(landing, source, require_ready_marker):
-        digest = _sha256(delivered.path)
+        digest = file_sha256(delivered.path)
         if loaded.get((source, delivered.delivery_id, delivered.name)) == digest:
             log.info("%s: already loaded, skipped", delivered.display_name)
             continue
@@ -264,7 +264,7 @@ def _check_key(history: pl.DataFrame, key: PseudonymKey) -> None:
         )
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

@@ -90,6 +90,19 @@ class Settings(dg.ConfigurableResource):
         }
         return cls(**{**values, **overrides})
 
+    @classmethod
+    def under(cls, work: Path, landing: Path, **overrides: object) -> Settings:
+        """Settings whose outputs all live under one folder (a test's, a benchmark's)."""
+        return cls(
+            landing_dir=str(landing),
+            lake_dir=str(work / "lake"),
+            warehouse_path=str(work / "warehouse" / "vaikuttavuus.duckdb"),
+            published_dir=str(work / "published"),
+            exports_dir=str(work / "exports"),
+            logs_dir=str(work / "logs"),
+            **overrides,
+        )
+
     def apply_to_environment(self) -> None:
         for name, var in _ENV.items():
             value = getattr(self, name)

@@ -12,16 +12,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def settings_under(work: Path, landing: Path, **overrides: object) -> Settings:
-    """Settings for a pipeline run whose outputs all live under `work`."""
-    return Settings(
-        landing_dir=str(landing),
-        lake_dir=str(work / "lake"),
-        warehouse_path=str(work / "warehouse" / "vaikuttavuus.duckdb"),
-        published_dir=str(work / "published"),
-        exports_dir=str(work / "exports"),
-        logs_dir=str(work / "logs"),
-        **{"demo": True, **overrides},
-    )
+    """Settings for a demo-key pipeline run whose outputs all live under `work`."""
+    return Settings.under(work, landing, **{"demo": True, **overrides})
 
 
 def query(settings: Settings, sql: str, params: list | None = None) -> list[dict]:

@@ -4,24 +4,13 @@
    taken in (stg_lake_files, built after them) agree on the same list even if ingest adds a
    file meanwhile: that file waits for the next build. #}
 
-{% macro lake_sources() %}
-    {{ return(['register', 'purchases', 'surveys']) }}
-{% endmacro %}
-
-
-{% macro lake_folder(source_name, entity) -%}
-    {{ env_var('VAIKUTTAVUUS_LAKE_DIR', '../data/lake') }}/{{ source_name }}/{{ entity }}
-{%- endmacro %}
-
-
 {% macro snapshot_lake_files() %}
+    {%- set lake = env_var('VAIKUTTAVUUS_LAKE_DIR', '../data/lake') -%}
     create schema if not exists staging;
     create or replace table staging.lake_files_at_start as
-    {% for source_name in lake_sources() -%}
     select filename as file, size, last_modified
-    from read_blob('{{ lake_folder(source_name, '*') }}/*.parquet')
-    {{ 'union all' if not loop.last }}
-    {% endfor %}
+    from read_blob('{{ lake }}/*/*/*.parquet')
+    where not starts_with(filename, '{{ lake }}/_')  -- the lake's own records (_audit)
 {% endmacro %}
 
 
@@ -36,7 +25,7 @@
     {%- if ledger is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set folder = lake_folder(source_name, entity) ~ '/' -%}
+    {%- set folder = env_var('VAIKUTTAVUUS_LAKE_DIR', '../data/lake') ~ '/' ~ source_name ~ '/' ~ entity ~ '/' -%}
     {%- set compared -%}
         with listed as (
             select * from staging.lake_files_at_start where starts_with(file, '{{ folder }}')

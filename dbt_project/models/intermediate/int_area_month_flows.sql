@@ -38,11 +38,7 @@ active as (
             employment_area_code,
             target_group,
             person_no,
-            cast(unnest(generate_series(
-                cast(date_trunc('month', start_date) as timestamp),
-                cast(date_trunc('month', observed_end) as timestamp),
-                interval 1 month
-            )) as date) as month_start
+            {{ unnest_month_starts('start_date', 'observed_end') }} as month_start
         from episodes
     ) as months
     group by all

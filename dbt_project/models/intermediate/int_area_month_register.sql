@@ -17,8 +17,8 @@ persons as (
     select
         person_key,
         birth_year,
-        coalesce(disability_or_chronic_illness, false) as has_partial_work_ability,
-        coalesce(mother_tongue not in ('fi', 'sv', 'se'), false) as is_foreign_language
+        disability_or_chronic_illness as has_partial_work_ability,
+        mother_tongue not in ('fi', 'sv', 'se') as is_foreign_language
     from {{ ref('stg_register__persons') }}
 ),
 
@@ -55,11 +55,7 @@ unemployed as (
         true as is_unemployed,
         false as is_in_service
     from (
-        select *, last_day(cast(unnest(generate_series(
-            cast(date_trunc('month', segment_start) as timestamp),
-            cast(date_trunc('month', segment_end) as timestamp),
-            interval 1 month
-        )) as date)) as day
+        select *, last_day({{ unnest_month_starts('segment_start', 'segment_end') }}) as day
         from unemployed_segments
     ) as s
     inner join days as d on d.day = s.day and d.day <= s.segment_end
@@ -83,11 +79,7 @@ service_episodes as (
 episode_days as (
     select e.* exclude (day, start_date, observed_end), d.day
     from (
-        select *, last_day(cast(unnest(generate_series(
-            cast(date_trunc('month', start_date) as timestamp),
-            cast(date_trunc('month', observed_end) as timestamp),
-            interval 1 month
-        )) as date)) as day
+        select *, last_day({{ unnest_month_starts('start_date', 'observed_end') }}) as day
         from service_episodes
     ) as e
     inner join days as d on d.day = e.day and d.day <= e.observed_end

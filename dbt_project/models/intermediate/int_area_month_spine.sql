@@ -12,11 +12,7 @@ with first_month as (
 
 months as (
     select
-        cast(unnest(generate_series(
-            cast(month_start as timestamp),
-            cast(date_trunc('month', {{ as_of() }}) as timestamp),
-            interval 1 month
-        )) as date) as month_start
+        {{ unnest_month_starts('month_start', as_of()) }} as month_start
     from first_month
 ),
 

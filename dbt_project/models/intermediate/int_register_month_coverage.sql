@@ -11,11 +11,7 @@ with bounds as (
 
 months as (
     select
-        cast(unnest(generate_series(
-            cast(first_month as timestamp),
-            cast(date_trunc('month', {{ as_of() }}) as timestamp),
-            interval 1 month
-        )) as date) as month_start
+        {{ unnest_month_starts('first_month', as_of()) }} as month_start
     from bounds
     where first_month is not null
 )
