@@ -14,14 +14,14 @@
 {% endmacro %}
 
 
-{# The entity's files listed at the start of this build that the last build had not taken
-   in, or none when the ledger cannot be trusted (no ledger yet, or a file it names has left
-   the lake): then every key is recomputed. #}
-{% macro new_lake_files(source_name, entity) %}
+{# The entity's files listed at the start of this build that a ledger (by default staging's,
+   stg_lake_files) does not hold, or none when the ledger cannot be trusted (no ledger yet, or
+   a file it names has left the lake): then every key is recomputed. #}
+{% macro new_lake_files(source_name, entity, ledger_schema='staging', ledger_name='stg_lake_files') %}
     {%- if not execute -%}
         {{ return([]) }}
     {%- endif -%}
-    {%- set ledger = adapter.get_relation(this.database, this.schema, 'stg_lake_files') -%}
+    {%- set ledger = adapter.get_relation(this.database, ledger_schema, ledger_name) -%}
     {%- if ledger is none -%}
         {{ return(none) }}
     {%- endif -%}
@@ -31,7 +31,7 @@
             select * from staging.lake_files_at_start where starts_with(file, '{{ folder }}')
         ),
         taken as (
-            select * from {{ ledger }} where starts_with(file, '{{ folder }}')
+            select file, size, last_modified from {{ ledger }} where starts_with(file, '{{ folder }}')
         )
     {%- endset -%}
     {%- set vanished = run_query(compared ~ ' select count(*) from (from taken except from listed)') -%}

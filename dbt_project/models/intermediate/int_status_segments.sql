@@ -1,93 +1,16 @@
-{# A person's labour-market status as non-overlapping segments up to the as-of date.
-   Where periods overlap, the one with the latest start_date decides each day (ties: latest
-   updated_at, then highest period_id), so an earlier long period resumes after a later short
-   one ends. Days without a segment have status UNKNOWN. Most people's periods never overlap:
-   their periods are their segments, and only the others go through the day-boundary split. #}
+{# A person's labour-market status as non-overlapping segments up to the as-of date: the
+   as-of-independent segments (int_person_status_segments) cut at the as-of date. The cut
+   commutes with the overlap rule, since a period starting after the as-of date decides no
+   day up to it. #}
 
-with periods as (
-    select
-        period_id,
-        person_key,
-        status,
-        municipality_code,
-        start_date,
-        least(coalesce(end_date, {{ as_of() }}), {{ as_of() }}) as end_date,
-        updated_at
-    from {{ ref('stg_register__jobseeker_periods') }}
-    where start_date <= {{ as_of() }}
-),
-
-overlapping_persons as (
-    select distinct person_key
-    from (
-        select
-            person_key,
-            start_date <= max(end_date) over (
-                partition by person_key order by start_date, period_id
-                rows between unbounded preceding and 1 preceding
-            ) as overlaps_an_earlier_period
-        from periods
-    ) as checked
-    where overlaps_an_earlier_period
-),
-
-overlapping as (
-    select * from periods semi join overlapping_persons using (person_key)
-),
-
-boundaries as (
-    select person_key, start_date as boundary from overlapping
-    union
-    select person_key, end_date + 1 as boundary from overlapping
-),
-
-elementary as (
-    select
-        person_key,
-        boundary as segment_start,
-        lead(boundary) over (partition by person_key order by boundary) - 1 as segment_end
-    from boundaries
-),
-
-decided as (
-    select
-        e.person_key,
-        e.segment_start,
-        e.segment_end,
-        p.period_id,
-        p.status,
-        p.municipality_code,
-        row_number() over (
-            partition by e.person_key, e.segment_start
-            order by p.start_date desc, p.updated_at desc, p.period_id desc
-        ) as precedence
-    from elementary as e
-    inner join overlapping as p
-        on p.person_key = e.person_key
-        and p.start_date <= e.segment_start
-        and p.end_date >= e.segment_start
-    where e.segment_end is not null
-),
-
-islands as (
-    select
-        *,
-        row_number() over (partition by person_key order by segment_start)
-        - row_number() over (partition by person_key, period_id order by segment_start)
-            as island
-    from decided
-    where precedence = 1
-)
+{{ config(materialized='view') }}
 
 select
     person_key,
     period_id,
     status,
     municipality_code,
-    min(segment_start) as segment_start,
-    max(segment_end) as segment_end
-from islands
-group by person_key, period_id, status, municipality_code, island
-union all
-select person_key, period_id, status, municipality_code, start_date, end_date
-from periods anti join overlapping_persons using (person_key)
+    segment_start,
+    least(segment_end, {{ as_of() }}) as segment_end
+from {{ ref('int_person_status_segments') }}
+where segment_start <= {{ as_of() }}

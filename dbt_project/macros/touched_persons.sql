@@ -1,0 +1,101 @@
+{# Incremental person-level intermediates (int_person_*): a nightly build recomputes only the
+   people whose rows can have changed since these models were last built (their ledger,
+   int_lake_files, records the lake files and the as-of date of that build):
+   - people named in lake files added since, and the people this model holds for the keys
+     those files carry (a key that moved to another person or was deleted);
+   - people with a date the as-of date has moved across: a row dated between the last build's
+     as-of date and this one's enters (or leaves) the as-of window.
+   A model lists what it depends on in its config, meta.touched_by:
+     entities: [[source, entity, [key columns]], ...]   the lake entities it reads
+     as_of_dated: [[model, date column], ...]           the dates it filters by the as-of date
+   It must not read anything else that can change (no dimension attributes: those are joined
+   downstream). The pre-hook delete_touched_persons() deletes the touched people's rows and
+   the model's body selects theirs again (`where {{ persons_filter() }}`), so a person with no
+   rows left ends with none. #}
+
+{% macro touched_persons() %}
+    {%- if not (execute and is_incremental()) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set ledger = adapter.get_relation(this.database, 'intermediate', 'int_lake_files') -%}
+    {%- if ledger is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set spec = config.get('meta')['touched_by'] -%}
+    {%- set parts = [] -%}
+    {%- for source_name, entity, keys in spec.get('entities', []) -%}
+        {%- set files = new_lake_files(source_name, entity, 'intermediate', 'int_lake_files') -%}
+        {%- if files is none -%}
+            {{ return(none) }}
+        {%- endif -%}
+        {%- if files -%}
+            {%- set keys = keys | join(', ') -%}
+            {%- do parts.append(keys_in_files(files, 'person_key')) -%}
+            {%- do parts.append(
+                'select person_key from ' ~ this ~ ' where (' ~ keys ~ ') in ('
+                ~ keys_in_files(files, keys) ~ ')'
+            ) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set previous = '(select any_value(as_of_date) from ' ~ ledger ~ ')' -%}
+    {%- for model, column in spec.get('as_of_dated', []) -%}
+        {%- do parts.append(
+            'select person_key from ' ~ ref(model) ~ ' where ' ~ column ~ ' between least('
+            ~ previous ~ ', ' ~ as_of() ~ ') + 1 and greatest(' ~ previous ~ ', ' ~ as_of() ~ ')'
+        ) -%}
+    {%- endfor -%}
+    {%- if not parts -%}
+        {{ return('select cast(null as varchar) as person_key where false') }}
+    {%- endif -%}
+    {%- set touched -%}
+        select distinct person_key
+        from (
+            {{ parts | join('\n            union all\n            ') }}
+        ) as touched
+        where person_key is not null
+    {%- endset -%}
+    {{ return(touched) }}
+{% endmacro %}
+
+
+{# The touched people are written down before the pre-hook deletes their rows (the lookup of
+   a key's previous person reads this model): the model's inputs are filtered by that list. #}
+{% macro touched_persons_table() -%}
+    {{ this.schema }}.{{ this.identifier }}__touched
+{%- endmacro %}
+
+
+{# `where`-clause for the model's inputs: only the touched people in a nightly build. #}
+{% macro persons_filter(column='person_key') -%}
+    {%- if touched_persons() is not none -%}
+        {{ column }} in (select person_key from {{ touched_persons_table() }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+
+{# Pre-hook of the int_person_* models in a nightly build: lists the touched people and
+   removes their rows, which the model then appends again; removes every row when nothing
+   can be trusted. The post-hook drops the list. #}
+{% macro delete_touched_persons() %}
+    {%- if is_incremental() -%}
+        {%- set touched = touched_persons() -%}
+        {%- if touched is not none -%}
+            create or replace table {{ touched_persons_table() }} as {{ touched }};
+        {%- endif %}
+        delete from {{ this }} where {{ persons_filter() }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro drop_touched_persons() %}
+    drop table if exists {{ touched_persons_table() }}
+{% endmacro %}
+
+
+{# When the build that computed a row started: a nightly build's rows show which people it
+   recomputed. #}
+{% macro built_at() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as built_at
+{%- endmacro %}
