@@ -74,15 +74,19 @@ def pending_files(lake: Path, published: Path, entity: Entity) -> list[Path]:
     ]
 
 
-def current_versions(lake: Path, entity: Entity, columns: list[str]) -> pl.LazyFrame:
-    """The current row of every live key: `columns` plus the row's file and row number."""
+def current_versions(
+    lake: Path, entity: Entity, columns: list[str], keys: pl.DataFrame | None = None
+) -> pl.LazyFrame:
+    """The current row of every live key (of those in `keys`, if given): `columns` plus the
+    row's file and row number."""
     key = list(entity.output_key)
     order = ["updated_at", DELIVERY_ID, SOURCE_FILE, ROW_NO]
     wanted = list(dict.fromkeys([*key, *order, "deleted", *columns]))
+    versions = pl.scan_parquet(entity_dir(lake, entity) / "*.parquet").select(wanted)
+    if keys is not None:  # a key's current version depends on that key's versions only
+        versions = versions.join(keys.lazy(), on=key, how="semi", nulls_equal=True)
     return (
-        pl.scan_parquet(entity_dir(lake, entity) / "*.parquet")
-        .select(wanted)
-        .sort(order, descending=True)
+        versions.sort(order, descending=True)
         .unique(subset=key, keep="first")
         .filter(~pl.col("deleted").fill_null(False))
         .select(list(dict.fromkeys([*columns, *_ROW])))
@@ -98,7 +102,8 @@ def pending_rows(lake: Path, published: Path, entity: Entity) -> pl.DataFrame:
             pl.lit(None, pl.Boolean).alias(IS_CURRENT)
         )
     rows = pl.concat([pl.read_parquet(f) for f in files], how="vertical")
-    current = current_versions(lake, entity, []).with_columns(pl.lit(True).alias(IS_CURRENT))
+    keys = rows.select(entity.output_key).unique()
+    current = current_versions(lake, entity, [], keys).with_columns(pl.lit(True).alias(IS_CURRENT))
     return rows.join(current.collect(), on=_ROW, how="left").with_columns(
         pl.col(IS_CURRENT).fill_null(False)
     )
