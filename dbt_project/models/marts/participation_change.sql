@@ -10,6 +10,7 @@ with pairs as (
         e.service_code,
         e.operating_model,
         year(p.participation_end_date) as end_year,
+        p.service_period_id,
         p.participation_start_score,
         p.participation_end_score,
         p.participation_change
@@ -25,13 +26,14 @@ grouped as (
         operating_model,
         end_year,
         count(*) as pairs,
-        avg(participation_start_score) as mean_start,
-        avg(participation_end_score) as mean_end,
-        avg(participation_change) as mean_change,
+        -- Summed in one order, so every build gives the same last digits.
+        avg(participation_start_score order by service_period_id) as mean_start,
+        avg(participation_end_score order by service_period_id) as mean_end,
+        avg(participation_change order by service_period_id) as mean_change,
         -- An improvement is a change of at least 5 points on the 0-100 scale.
         {{ count_true("participation_change >= 5") }} as improved
     from pairs
-    group by all
+    group by provider_business_id, service_code, operating_model, end_year
 )
 
 select

@@ -37,7 +37,8 @@ cohorts as (
         count(x.unemployed_again_within_3m) as exits_observable_3m,
         {{ count_true("x.unemployed_again_within_3m") }} as unemployed_again_within_3m,
         count(x.participation_change) as participation_pairs,
-        avg(x.participation_change) as participation_mean_change,
+        -- Summed in one order, so every build gives the same last digits.
+        avg(x.participation_change order by x.service_period_id) as participation_mean_change,
         sum(x.cost_eur) as spend_eur,
         -- Cost of the exits whose 6-month outcome is known: the money behind the denominator
         -- of the employment rate, so recent cohorts do not inflate the cost per outcome.
