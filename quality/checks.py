@@ -115,6 +115,27 @@ def run_gx_check(
     return check_result(record, **metadata)
 
 
+def gx_asset_check(
+    check: GxCheck,
+    frame: Callable[[dg.AssetCheckExecutionContext], pl.DataFrame],
+    additional_deps: list[dg.AssetKey] | None = None,
+) -> dg.AssetChecksDefinition:
+    """A blocking Dagster asset check that validates the frame `frame` reads (run_gx_check)."""
+
+    @dg.asset_check(
+        asset=check.asset_key,
+        name=check.name,
+        blocking=True,
+        additional_deps=additional_deps,
+        required_resource_keys={"settings"},
+        description=check.description,
+    )
+    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        return run_gx_check(context, check, frame(context))
+
+    return _check
+
+
 def _located(entity: Entity) -> list[str]:
     """A raw row named by its key (never a person key) and where it was delivered."""
     return [*(k for k in entity.output_key if k != "person_key"), SOURCE_FILE, ROW_NO]
@@ -134,19 +155,11 @@ def raw_expectations_check(entity: Entity) -> dg.AssetChecksDefinition:
         ),
     )
 
-    @dg.asset_check(
-        asset=check.asset_key,
-        name=check.name,
-        blocking=True,
-        required_resource_keys={"settings"},
-        description=check.description,
-    )
-    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+    def frame(context: dg.AssetCheckExecutionContext) -> pl.DataFrame:
         settings = context.resources.settings
-        rows = pending_rows(settings.lake, settings.published, entity)
-        return run_gx_check(context, check, prepare_frame(entity, rows))
+        return prepare_frame(entity, pending_rows(settings.lake, settings.published, entity))
 
-    return _check
+    return gx_asset_check(check, frame)
 
 
 def references_check(entity: Entity, ref: Reference) -> dg.AssetChecksDefinition:
@@ -161,19 +174,10 @@ def references_check(entity: Entity, ref: Reference) -> dg.AssetChecksDefinition
         ),
     )
 
-    @dg.asset_check(
-        asset=check.asset_key,
-        name=check.name,
-        blocking=True,
-        additional_deps=[entity_asset_key(ref.target)],
-        required_resource_keys={"settings"},
-        description=check.description,
-    )
-    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        settings = context.resources.settings
-        return run_gx_check(context, check, reference_frame(settings.lake, entity, ref))
+    def frame(context: dg.AssetCheckExecutionContext) -> pl.DataFrame:
+        return reference_frame(context.resources.settings.lake, entity, ref)
 
-    return _check
+    return gx_asset_check(check, frame, additional_deps=[entity_asset_key(ref.target)])
 
 
 raw_expectation_checks = [raw_expectations_check(e) for e in ENTITIES]

@@ -19,7 +19,7 @@ import duckdb
 import polars as pl
 
 from publish.snapshot import CURRENT
-from quality.checks import GxCheck, run_gx_check
+from quality.checks import GxCheck, gx_asset_check, run_gx_check
 from quality.mart_suites import (
     Band,
     Coverage,
@@ -54,19 +54,11 @@ def mart_expectations_check(mart: str, grain: list[str]) -> dg.AssetChecksDefini
         ),
     )
 
-    @dg.asset_check(
-        asset=check.asset_key,
-        name=check.name,
-        blocking=True,
-        required_resource_keys={"settings"},
-        description=check.description,
-    )
-    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+    def frame(context: dg.AssetCheckExecutionContext) -> pl.DataFrame:
         with _read_only(context) as con:
-            frame = mart_measures(con, mart, grain)
-        return run_gx_check(context, check, frame)
+            return mart_measures(con, mart, grain)
 
-    return _check
+    return gx_asset_check(check, frame)
 
 
 _RECONCILIATION = GxCheck(
@@ -81,22 +73,20 @@ _RECONCILIATION = GxCheck(
 )
 
 
-@dg.asset_check(
-    asset=_RECONCILIATION.asset_key,
-    name=_RECONCILIATION.name,
-    blocking=True,
+def _reconciliation_frame(context: dg.AssetCheckExecutionContext) -> pl.DataFrame:
+    with _read_only(context) as con:
+        return reconciliation_frame(con)
+
+
+cost_reconciliation_check = gx_asset_check(
+    _RECONCILIATION,
+    _reconciliation_frame,
     additional_deps=[
         dg.AssetKey(["staging", "stg_purchases__invoice_lines"]),
         dg.AssetKey(["intermediate", "int_invoice_allocations"]),
         dg.AssetKey(["marts", "fct_service_episodes"]),
     ],
-    required_resource_keys={"settings"},
-    description=_RECONCILIATION.description,
 )
-def cost_reconciliation_check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-    with _read_only(context) as con:
-        frame = reconciliation_frame(con)
-    return run_gx_check(context, _RECONCILIATION, frame)
 
 
 def _band(context: dg.AssetCheckExecutionContext) -> Band:
