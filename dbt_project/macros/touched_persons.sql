@@ -10,8 +10,8 @@
      as_of_dated: [[model, date column], ...]           the dates it filters by the as-of date
    It must not read anything else that can change (no dimension attributes: those are joined
    downstream). The pre-hook delete_touched_persons() deletes the touched people's rows and
-   the model's body selects theirs again (`where {{ persons_filter() }}`), so a person with no
-   rows left ends with none. #}
+   the model's body selects theirs again (`where {{ persons_filter(touched) }}`), so a
+   person with no rows left ends with none. #}
 
 {% macro touched_persons() %}
     {%- if not (execute and is_incremental()) -%}
@@ -65,10 +65,11 @@
 {%- endmacro %}
 
 
-{# `where`-clause for the model's inputs: only the touched people in a nightly build. #}
-{% macro persons_filter(column='person_key') -%}
-    {%- if touched_persons() is not none -%}
-        {{ column }} in (select person_key from {{ touched_persons_table() }})
+{# `where`-clause for the model's inputs, given touched_persons(): only the touched people in
+   a nightly build. A model asks for touched_persons() once and passes it to every filter. #}
+{% macro persons_filter(touched) -%}
+    {%- if touched is not none -%}
+        person_key in (select person_key from {{ touched_persons_table() }})
     {%- else -%}
         true
     {%- endif -%}
@@ -84,7 +85,7 @@
         {%- if touched is not none -%}
             create or replace table {{ touched_persons_table() }} as {{ touched }};
         {%- endif %}
-        delete from {{ this }} where {{ persons_filter() }}
+        delete from {{ this }} where {{ persons_filter(touched) }}
     {%- endif -%}
 {% endmacro %}
 

@@ -26,10 +26,14 @@
     }},
 ) }}
 
+{%- set touched = touched_persons() %}
+
 with lines as (
     select *
     from {{ ref('stg_purchases__invoice_lines') }}
-    where person_key is not null and invoice_date <= {{ as_of() }} and {{ persons_filter() }}
+    where person_key is not null
+        and invoice_date <= {{ as_of() }}
+        and {{ persons_filter(touched) }}
 ),
 
 episodes as (
@@ -40,7 +44,7 @@ episodes as (
         start_date,
         coalesce(end_date, date '9999-12-31') as end_date
     from {{ ref('int_service_episodes') }}
-    where contract_id is not null and {{ persons_filter() }}
+    where contract_id is not null and {{ persons_filter(touched) }}
 ),
 
 person_matches as (
@@ -62,7 +66,7 @@ person_matches as (
 bonus_matches as (
     select invoice_id, line_no, service_period_id, 1 as preference
     from {{ ref('int_bonus_claim_episodes') }}
-    where service_period_id is not null and {{ persons_filter() }}
+    where service_period_id is not null and {{ persons_filter(touched) }}
 ),
 
 matches as (

@@ -14,6 +14,8 @@
     meta={'touched_by': {'entities': [['register', 'jobseeker_periods', ['period_id']]]}},
 ) }}
 
+{%- set touched = touched_persons() %}
+
 with periods as (
     select
         period_id,
@@ -24,7 +26,7 @@ with periods as (
         coalesce(end_date, date '9999-12-31') as end_date,
         updated_at
     from {{ ref('stg_register__jobseeker_periods') }}
-    where {{ persons_filter() }}
+    where {{ persons_filter(touched) }}
 ),
 
 overlapping_persons as (
