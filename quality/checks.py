@@ -29,9 +29,15 @@ from ingest.readers import ROW_NO
 from quality import history
 from quality.history import CheckRecord
 from quality.lake_state import REFERENCES, Reference, pending_rows, reference_frame
-from quality.raw_suites import prepare_frame, raw_suite, reference_suite
+from quality.raw_suites import (
+    current_only,
+    current_rows_suite,
+    prepare_frame,
+    raw_suite,
+    reference_suite,
+)
 from quality.results import DATA_DOCS, check_result
-from quality.validation import to_pandas, validate
+from quality.validation import validate
 
 QUALITY_DOCS_DIR = "quality"  # under the exports folder: <exports>/quality/<run stamp>/
 
@@ -63,53 +69,73 @@ def make_room(quality_docs: Path, keep: int) -> None:
 
 @dataclass(frozen=True)
 class GxCheck:
-    """One Great Expectations check of an asset: which suite, and how its rows are named."""
+    """One Great Expectations check of an asset: how its rows are named, what it says."""
 
     name: str
     asset_key: dg.AssetKey
-    build_suite: Callable[[], Any]  # a gx.ExpectationSuite, built once GX has its context
     identifying: list[str]  # columns that say which row failed (key, file and row ...)
     description: str
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Rows a check validates with one suite: `build_suite` makes the suite (once GX has its
+    context); `slice_key` as quality.validation.validate takes it."""
+
+    build_suite: Callable[[], Any]
+    frame: pl.DataFrame
+    slice_key: list[str] | None = None
 
 
 def run_gx_check(
     context: dg.AssetCheckExecutionContext,
     check: GxCheck,
-    frame: pl.DataFrame,
+    batches: list[Batch],
     nothing_to_validate: str = "No rows to validate.",
 ) -> dg.AssetCheckResult:
-    """Validates `frame`, records the outcome in the history and returns it as Dagster shows
-    it. An empty frame passes without calling GX, saying `nothing_to_validate`."""
+    """Validates every batch, records the outcome in the history and returns it as Dagster
+    shows it. Empty batches pass without calling GX; with no rows at all the check says
+    `nothing_to_validate`."""
     settings = context.resources.settings
-    metadata: dict[str, dg.RawMetadataValue] = {"rows_validated": frame.height}
-    if frame.is_empty():
-        passed, failing_rows, sample = True, 0, ""
-        summary = nothing_to_validate
-    else:
-        outcome = validate(
-            check.build_suite,
-            to_pandas(frame),
-            docs_root(context, settings.exports, settings.keep_quality_docs),
-            context.run.run_id,
+    to_validate = [b for b in batches if not b.frame.is_empty()]
+    rows = sum(b.frame.height for b in to_validate)
+    metadata: dict[str, dg.RawMetadataValue] = {"rows_validated": rows}
+    outcomes = [
+        (
+            batch,
+            validate(
+                batch.build_suite,
+                batch.frame,
+                docs_root(context, settings.exports, settings.keep_quality_docs),
+                context.run.run_id,
+                batch.slice_key,
+            ),
         )
-        passed, failing_rows = outcome.success, outcome.failing_rows
-        sample = outcome.examples(frame, check.identifying)
-        summary = (
-            f"Suite {outcome.suite}: {len(outcome.failed)} of {len(outcome.outcomes)} "
-            f"expectations failed on {outcome.rows} rows."
+        for batch in to_validate
+    ]
+    summaries = [
+        f"Suite {o.suite}: {len(o.failed)} of {len(o.outcomes)} expectations failed on "
+        f"{o.rows} rows."
+        for _, o in outcomes
+    ]
+    samples = [o.examples(b.frame, check.identifying) for b, o in outcomes]
+    if outcomes:
+        metadata.update(
+            suites=", ".join(o.suite for _, o in outcomes),
+            failed_expectations=sum(len(o.failed) for _, o in outcomes),
         )
-        metadata.update(suite=outcome.suite, failed_expectations=len(outcome.failed))
-        if outcome.data_docs is not None:
-            metadata[DATA_DOCS] = dg.MetadataValue.path(str(outcome.data_docs))
+        docs = outcomes[0][1].data_docs
+        if docs is not None:
+            metadata[DATA_DOCS] = dg.MetadataValue.path(str(docs))
     record = CheckRecord(
         check_name=check.name,
         asset=check.asset_key.to_user_string(),
         severity="ERROR",
         blocking=True,
-        passed=passed,
-        failing_rows=failing_rows,
-        sample=sample,
-        description=f"{check.description} {summary}",
+        passed=all(o.success for _, o in outcomes),
+        failing_rows=max((o.failing_rows for _, o in outcomes), default=0),
+        sample="\n\n".join(s for s in samples if s),
+        description=f"{check.description} {' '.join(summaries) or nothing_to_validate}",
     )
     history.record(settings.lake, context.run.run_id, f"{record.asset}__{check.name}", [record])
     return check_result(record, **metadata)
@@ -117,10 +143,11 @@ def run_gx_check(
 
 def gx_asset_check(
     check: GxCheck,
-    frame: Callable[[dg.AssetCheckExecutionContext], pl.DataFrame],
+    batches: Callable[[dg.AssetCheckExecutionContext], list[Batch]],
     additional_deps: list[dg.AssetKey] | None = None,
 ) -> dg.AssetChecksDefinition:
-    """A blocking Dagster asset check that validates the frame `frame` reads (run_gx_check)."""
+    """A blocking Dagster asset check that validates the batches `batches` reads
+    (run_gx_check)."""
 
     @dg.asset_check(
         asset=check.asset_key,
@@ -131,7 +158,7 @@ def gx_asset_check(
         description=check.description,
     )
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        return run_gx_check(context, check, frame(context))
+        return run_gx_check(context, check, batches(context))
 
     return _check
 
@@ -145,28 +172,31 @@ def raw_expectations_check(entity: Entity) -> dg.AssetChecksDefinition:
     check = GxCheck(
         name="gx_raw_expectations",
         asset_key=entity_asset_key(entity),
-        build_suite=partial(raw_suite, entity),
         identifying=_located(entity),
         description=(
-            f"Great Expectations suite raw_{entity.source}__{entity.name} over the rows of "
-            "files not yet published: schema, keys, one version per key and file; on the rows "
-            "still current also code sets, ranges, required values, date order and pseudonym "
-            "shape."
+            f"Great Expectations suites over the rows of files not yet published: "
+            f"raw_{entity.source}__{entity.name} (schema, keys, one version per key and file) "
+            f"on all of them, raw_{entity.source}__{entity.name}__current (code sets, ranges, "
+            "required values, date order and pseudonym shape) on those still current."
         ),
     )
+    key = list(entity.output_key)
 
-    def frame(context: dg.AssetCheckExecutionContext) -> pl.DataFrame:
+    def batches(context: dg.AssetCheckExecutionContext) -> list[Batch]:
         settings = context.resources.settings
-        return prepare_frame(entity, pending_rows(settings.lake, settings.published, entity))
+        rows = prepare_frame(entity, pending_rows(settings.lake, settings.published, entity))
+        return [
+            Batch(partial(raw_suite, entity), rows, slice_key=key),
+            Batch(partial(current_rows_suite, entity), current_only(rows), slice_key=key),
+        ]
 
-    return gx_asset_check(check, frame)
+    return gx_asset_check(check, batches)
 
 
 def references_check(entity: Entity, ref: Reference) -> dg.AssetChecksDefinition:
     check = GxCheck(
         name="gx_references",
         asset_key=entity_asset_key(entity),
-        build_suite=partial(reference_suite, entity, ref),
         identifying=[*_located(entity), ref.column],
         description=(
             f"Every current {entity.name} row's {ref.column} is a current key of "
@@ -174,10 +204,11 @@ def references_check(entity: Entity, ref: Reference) -> dg.AssetChecksDefinition
         ),
     )
 
-    def frame(context: dg.AssetCheckExecutionContext) -> pl.DataFrame:
-        return reference_frame(context.resources.settings.lake, entity, ref)
+    def batches(context: dg.AssetCheckExecutionContext) -> list[Batch]:
+        frame = reference_frame(context.resources.settings.lake, entity, ref)
+        return [Batch(partial(reference_suite, entity, ref), frame, slice_key=[])]
 
-    return gx_asset_check(check, frame, additional_deps=[entity_asset_key(ref.target)])
+    return gx_asset_check(check, batches, additional_deps=[entity_asset_key(ref.target)])
 
 
 raw_expectation_checks = [raw_expectations_check(e) for e in ENTITIES]

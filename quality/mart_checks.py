@@ -16,10 +16,9 @@ from functools import partial
 
 import dagster as dg
 import duckdb
-import polars as pl
 
 from publish.snapshot import CURRENT
-from quality.checks import GxCheck, gx_asset_check, run_gx_check
+from quality.checks import Batch, GxCheck, gx_asset_check, run_gx_check
 from quality.mart_suites import (
     Band,
     Coverage,
@@ -46,7 +45,6 @@ def mart_expectations_check(mart: str, grain: list[str]) -> dg.AssetChecksDefini
     check = GxCheck(
         name="gx_mart_expectations",
         asset_key=dg.AssetKey(["marts", mart]),
-        build_suite=partial(mart_suite, mart),
         identifying=[*grain, "measure"],
         description=(
             f"Great Expectations suite marts__{mart}: counts are not negative, shares within "
@@ -54,17 +52,16 @@ def mart_expectations_check(mart: str, grain: list[str]) -> dg.AssetChecksDefini
         ),
     )
 
-    def frame(context: dg.AssetCheckExecutionContext) -> pl.DataFrame:
+    def batches(context: dg.AssetCheckExecutionContext) -> list[Batch]:
         with _read_only(context) as con:
-            return mart_measures(con, mart, grain)
+            return [Batch(partial(mart_suite, mart), mart_measures(con, mart, grain))]
 
-    return gx_asset_check(check, frame)
+    return gx_asset_check(check, batches)
 
 
 _RECONCILIATION = GxCheck(
     name="gx_cost_reconciliation",
     asset_key=dg.AssetKey(["marts", "unallocated_spend"]),
-    build_suite=reconciliation_suite,
     identifying=["contract_id", "period_month", "invoiced_eur", "allocated_eur", "unallocated_eur"],
     description=(
         "Allocated (to the episodes of fct_service_episodes) plus unallocated equals invoiced, "
@@ -73,14 +70,14 @@ _RECONCILIATION = GxCheck(
 )
 
 
-def _reconciliation_frame(context: dg.AssetCheckExecutionContext) -> pl.DataFrame:
+def _reconciliation_batches(context: dg.AssetCheckExecutionContext) -> list[Batch]:
     with _read_only(context) as con:
-        return reconciliation_frame(con)
+        return [Batch(reconciliation_suite, reconciliation_frame(con))]
 
 
 cost_reconciliation_check = gx_asset_check(
     _RECONCILIATION,
-    _reconciliation_frame,
+    _reconciliation_batches,
     additional_deps=[
         dg.AssetKey(["staging", "stg_purchases__invoice_lines"]),
         dg.AssetKey(["intermediate", "int_invoice_allocations"]),
@@ -112,7 +109,6 @@ def volume_band_check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckRe
     check = GxCheck(
         name="gx_volume_band",
         asset_key=dg.AssetKey(["marts", "kpi_area_month"]),
-        build_suite=partial(band_suite, band),
         identifying=["month_start", "measure", "previous", "current"],
         description=(
             f"Settled monthly volumes within {band.tolerance:.0%} of the published snapshot's."
@@ -120,12 +116,11 @@ def volume_band_check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckRe
     )
     previous = published_profile(context.resources.settings.published / CURRENT)
     if previous is None:
-        return run_gx_check(context, check, pl.DataFrame(), "No published snapshot to compare.")
+        return run_gx_check(context, check, [], "No published snapshot to compare.")
     with _read_only(context) as con:
         current = volume_profile(con)
-    return run_gx_check(
-        context, check, band_frame(current, previous, band), "No settled month to compare."
-    )
+    batch = Batch(partial(band_suite, band), band_frame(current, previous, band))
+    return run_gx_check(context, check, [batch], "No settled month to compare.")
 
 
 @dg.asset_check(
@@ -146,13 +141,13 @@ def register_month_coverage_check(context: dg.AssetCheckExecutionContext) -> dg.
     check = GxCheck(
         name="gx_register_month_coverage",
         asset_key=dg.AssetKey(["intermediate", "int_register_month_coverage"]),
-        build_suite=partial(coverage_suite, coverage),
         identifying=["month_start", "persons_with_known_status", "neighbour_mean"],
         description="Register months with known statuses.",
     )
     with _read_only(context) as con:
         frame = coverage_frame(con, coverage)
-    return run_gx_check(context, check, frame, "No register data.")
+    batch = Batch(partial(coverage_suite, coverage), frame)
+    return run_gx_check(context, check, [batch], "No register data.")
 
 
 def mart_checks(grains: dict[str, list[str]]) -> list[dg.AssetChecksDefinition]:

@@ -1,10 +1,15 @@
-"""Runs a Great Expectations 1.x suite on a pandas frame and keeps what a check reports.
+"""Runs a Great Expectations 1.x suite on a frame and keeps what a check reports.
 
-A suite runs in an ephemeral context with result format SUMMARY: counts, and the positions of
-up to five failing rows, from which the examples are taken (quality/samples.py). The result is
-then scrubbed (person keys hidden, identity-code-shaped text masked) and only then written into
-the run's file-backed GX project under the exports, whose Data Docs are rebuilt, so the stored
-results and the rendered pages never hold what the samples may not.
+A suite runs in an ephemeral context on the frame as pandas (GX's supported engine), first with
+result format BOOLEAN_ONLY, which is cheapest; only a frame that fails is validated again with
+SUMMARY: counts, and the positions of up to five failing rows, from which the examples are
+taken (quality/samples.py). A frame larger than `SLICE_ROWS` is validated slice by slice, so
+memory is bounded by a slice's pandas copy (Decimal and str objects make one several times
+larger than the Arrow frame); the caller says which rows must share a slice (a key whose
+uniqueness the suite checks). The result is scrubbed (person keys hidden,
+identity-code-shaped text masked) and only then written into the run's file-backed GX project
+under the exports, whose Data Docs are rebuilt, so the stored results and the rendered pages
+never hold what the samples may not.
 
 GX takes seconds to import: it is imported inside the functions, so only runs that validate
 pay for it.
@@ -14,7 +19,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +31,10 @@ if TYPE_CHECKING:
     import great_expectations as gx
     import pandas as pd
 
-_RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_ROWS}
+_PASS_OR_FAIL = {"result_format": "BOOLEAN_ONLY"}
+_SUMMARY = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_ROWS}
+SLICE_ROWS = 1_000_000
+_POSITION = "_position_in_frame"
 DOCS_INDEX = Path("gx/uncommitted/data_docs/local_site/index.html")
 
 
@@ -81,23 +89,33 @@ class SuiteOutcome:
 
 
 def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
-    """The frame as GX validates it: text as `str` objects, whose type GX can check value by
-    value (it cannot match pandas' own string dtype against a type name)."""
-    converted = frame.to_pandas()
-    text = [c for c, dtype in frame.schema.items() if dtype == pl.String]
-    return converted.astype(dict.fromkeys(text, object))
+    """The frame as GX validates it: text as pandas' `string` dtype over the Arrow strings
+    (GX matches it against the type name StringDtype and tests its values vectorised; as `str`
+    objects each value would be a Python object, tested one by one)."""
+    import pandas as pd
+
+    text = {c for c, dtype in frame.schema.items() if dtype == pl.String}
+    others = frame.drop(text).to_pandas()
+    return pd.DataFrame(
+        {
+            c: pd.array(frame[c].to_arrow(), dtype=pd.StringDtype()) if c in text else others[c]
+            for c in frame.columns
+        }
+    )
 
 
 def validate(
     build_suite: Callable[[], gx.ExpectationSuite],
-    frame: pd.DataFrame,
+    frame: pl.DataFrame,
     docs_root: Path | None,
     run_name: str,
+    slice_key: list[str] | None = None,
 ) -> SuiteOutcome:
-    """Runs the suite `build_suite` makes (GX needs its context first) on `frame` (positions =
-    index); writes the scrubbed result to the Data Docs under `docs_root` when given."""
+    """Runs the suite `build_suite` makes (GX needs its context first) on `frame`; writes the
+    scrubbed results to the Data Docs under `docs_root` when given. With `slice_key` (possibly
+    empty) a large frame is validated in slices, rows with equal `slice_key` values in the same
+    one; without, whole (the suite compares all rows, as a row count does)."""
     import great_expectations as gx
-    from great_expectations.core.run_identifier import RunIdentifier
 
     context = _quiet(gx.get_context(mode="ephemeral"))
     suite = context.suites.add(build_suite())
@@ -109,19 +127,62 @@ def validate(
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(data=batch, suite=suite, name=suite.name)
     )
-    result = definition.run(
-        batch_parameters={"dataframe": frame.reset_index(drop=True)},
-        result_format=_RESULT_FORMAT,
-        run_id=RunIdentifier(run_name=run_name),
-    )
-    for expectation_result in result.results:
-        _scrub(expectation_result.result)
-    docs = _publish(suite, result, docs_root) if docs_root else None
+    slices = _slices(frame, slice_key)
+    per_slice = []
+    for number, part in enumerate(slices, start=1):
+        result = _run(definition, part.drop(_POSITION), run_name)
+        if docs_root:
+            batch_name = f"slice {number} of {len(slices)}" if len(slices) > 1 else "frame"
+            _publish(suite, result, docs_root, batch_name)
+        positions = part[_POSITION].to_list()
+        per_slice.append([_outcome(r, positions) for r in result.results])
     return SuiteOutcome(
         suite=suite.name,
-        rows=len(frame),
-        outcomes=[_outcome(r) for r in result.results],
-        data_docs=docs,
+        rows=frame.height,
+        outcomes=[_merged(list(same)) for same in zip(*per_slice, strict=True)],
+        data_docs=docs_root / DOCS_INDEX if docs_root else None,
+    )
+
+
+def _slices(frame: pl.DataFrame, slice_key: list[str] | None) -> list[pl.DataFrame]:
+    numbered = frame.with_row_index(_POSITION)
+    count = -(-frame.height // SLICE_ROWS)
+    if slice_key is None or count <= 1:
+        return [numbered]
+    if not slice_key:
+        return [numbered.slice(i * SLICE_ROWS, SLICE_ROWS) for i in range(count)]
+    part = (pl.struct(slice_key).hash() % count).alias("_slice")
+    return numbered.with_columns(part).partition_by("_slice", include_key=False)
+
+
+def _run(definition, frame: pl.DataFrame, run_name: str):
+    """The scrubbed result: pass or fail only, unless the frame fails (then with examples)."""
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    rows = to_pandas(frame)
+    for result_format in (_PASS_OR_FAIL, _SUMMARY):
+        result = definition.run(
+            batch_parameters={"dataframe": rows},
+            result_format=result_format,
+            run_id=RunIdentifier(run_name=run_name),
+        )
+        if result.success:
+            break
+    for expectation_result in result.results:
+        _scrub(expectation_result.result)
+    return result
+
+
+def _merged(outcomes: list[ExpectationOutcome]) -> ExpectationOutcome:
+    """One expectation's outcome over all slices."""
+    failed = [o for o in outcomes if not o.success]
+    examples = [row for o in failed for row in o.example_rows][:SAMPLE_ROWS]
+    return replace(
+        outcomes[0],
+        success=not failed,
+        unexpected_count=sum(o.unexpected_count for o in outcomes),
+        example_rows=examples,
+        observed=failed[0].observed if failed else "",
     )
 
 
@@ -132,7 +193,8 @@ def _quiet(context):
     return context
 
 
-def _outcome(result) -> ExpectationOutcome:
+def _outcome(result, positions: list[int]) -> ExpectationOutcome:
+    """One expectation's outcome; `positions` maps the validated rows to the caller's frame."""
     kwargs = result.expectation_config.kwargs
     column = kwargs.get("column") or kwargs.get("column_list") or kwargs.get("column_A") or ""
     if kwargs.get("column_B"):
@@ -146,7 +208,9 @@ def _outcome(result) -> ExpectationOutcome:
         column=", ".join(column) if isinstance(column, list) else str(column),
         success=bool(result.success),
         unexpected_count=int(details.get("unexpected_count") or 0),
-        example_rows=[int(i) for i in details.get("partial_unexpected_index_list") or []],
+        example_rows=[
+            positions[int(i)] for i in details.get("partial_unexpected_index_list") or []
+        ],
         observed="" if result.success else observed,
     )
 
@@ -164,7 +228,7 @@ def _scrub(value):
     return value
 
 
-def _publish(suite: gx.ExpectationSuite, result, docs_root: Path) -> Path:
+def _publish(suite: gx.ExpectationSuite, result, docs_root: Path, batch_name: str) -> None:
     """Adds the result to the run's GX project and rebuilds its Data Docs pages for it."""
     import great_expectations as gx
     from great_expectations.data_context.types.resource_identifiers import (
@@ -183,7 +247,7 @@ def _publish(suite: gx.ExpectationSuite, result, docs_root: Path) -> Path:
     result_id = ValidationResultIdentifier(
         expectation_suite_identifier=suite_id,
         run_id=result.meta["run_id"],
-        batch_identifier="frame",
+        batch_identifier=batch_name,
     )
     context.validation_results_store.store_validation_results(
         suite_validation_result=result,
@@ -191,4 +255,3 @@ def _publish(suite: gx.ExpectationSuite, result, docs_root: Path) -> Path:
         expectation_suite_identifier=suite_id,
     )
     context.build_data_docs(resource_identifiers=[result_id, suite_id])
-    return docs_root / DOCS_INDEX

@@ -10,11 +10,15 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pytest
 
-from quality import history
+from ingest.contract import PROVIDERS
+from ingest.lake import entity_schema
+from quality import history, validation
 from quality.checks import make_room
 from quality.dbt_tests import FAILURES_SCHEMA, failure_examples
 from quality.history import CheckRecord
+from quality.lake_state import IS_CURRENT
 from quality.mart_suites import (
     Band,
     Coverage,
@@ -23,8 +27,9 @@ from quality.mart_suites import (
     mart_measures,
     mart_suite,
 )
+from quality.raw_suites import current_only, current_rows_suite, prepare_frame, raw_suite
 from quality.samples import HIDDEN_PERSON, markdown_table
-from quality.validation import to_pandas, validate
+from quality.validation import validate
 
 PERSON_KEY = "a" * 64
 
@@ -118,12 +123,74 @@ def test_the_mart_suite_fails_a_rate_outside_its_interval_and_a_negative_count()
             ) as t(area, exits, employed_rate, employed_ci_low, employed_ci_high)"""
         )
         frame = mart_measures(con, "m", ["area"])
-    outcome = validate(partial(mart_suite, "m"), to_pandas(frame), None, "test")
+    outcome = validate(partial(mart_suite, "m"), frame, None, "test")
     assert not outcome.success
     examples = outcome.examples(frame, ["area", "measure"])
     assert "| 2 | exits |" in examples  # the negative count, named by its grain and column
     assert "| 2 | employed_rate |" in examples  # 0.9 above its interval's 0.7
     assert "| 1 |" not in examples
+
+
+def delivered_providers(rows: list[tuple[str, str, str, int, bool]]) -> pl.DataFrame:
+    """Provider rows as the raw suites see them: (business_id, sector, updated_at, row_no,
+    current), all from one file."""
+    frame = pl.DataFrame(
+        {
+            "business_id": [r[0] for r in rows],
+            "name": "Oy",
+            "sector": [r[1] for r in rows],
+            "municipality_code": None,
+            "updated_at": [r[2] for r in rows],
+            "deleted": False,
+            "_delivery_id": "d1",
+            "_source_file": "providers.csv",
+            "_row_no": [r[3] for r in rows],
+            IS_CURRENT: [r[4] for r in rows],
+        },
+    ).with_columns(pl.col("updated_at").str.to_datetime())
+    return prepare_frame(PROVIDERS, frame.cast(entity_schema(PROVIDERS)))
+
+
+@pytest.fixture
+def slices_of_two(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(validation, "SLICE_ROWS", 2)
+
+
+@pytest.mark.usefixtures("slices_of_two")
+def test_raw_suites_check_every_rows_shape_and_only_current_rows_content():
+    frame = delivered_providers(
+        [
+            ("1234567-1", "UNKNOWN", "2026-01-01 00:00", 1, False),  # corrected by row 4
+            ("4567890-4", "NGO", "2026-01-01 00:00", 2, True),
+            ("4567890-4", "NGO", "2026-01-01 00:00", 3, False),  # twice in one file
+            ("1234567-1", "NGO", "2026-02-01 00:00", 4, True),
+            ("2345678-2", "COMPANY", "2026-01-01 00:00", 5, True),
+            ("3456789-3", "UNKNOWN", "2026-01-01 00:00", 6, True),
+        ]
+    )
+    key = ["business_id"]
+    shape = validate(partial(raw_suite, PROVIDERS), frame, None, "test", key)
+    assert [(o.expectation, o.unexpected_count) for o in shape.failed] == [
+        ("expect_compound_columns_to_be_unique", 2)
+    ]
+    # Three slices, each key's versions in one of them: the duplicate is still found, and
+    # its rows are named by their positions in the whole frame.
+    assert sorted(shape.failed[0].example_rows) == [1, 2]
+    current = current_only(frame)
+    content = validate(partial(current_rows_suite, PROVIDERS), current, None, "test", key)
+    assert [(o.column, o.unexpected_count) for o in content.failed] == [("sector", 1)]
+    assert current[content.failed[0].example_rows]["_row_no"].to_list() == [6]
+
+
+def test_the_raw_suite_checks_the_lakes_types():
+    frame = delivered_providers([("1234567-1", "NGO", "2026-01-01 00:00", 1, True)])
+    shape = validate(
+        partial(raw_suite, PROVIDERS), frame.with_columns(name=pl.lit(7)), None, "test"
+    )
+    assert [(o.expectation, o.column) for o in shape.failed] == [
+        ("expect_column_values_to_be_in_type_list", "name")
+    ]
+    assert validate(partial(raw_suite, PROVIDERS), frame, None, "test").success
 
 
 def test_dbt_failures_are_read_as_examples(tmp_path: Path):
