@@ -47,7 +47,14 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         jobs=[nightly_job],
         schedules=[nightly_schedule],
         sensors=[new_delivery_sensor],
-        resources={"dbt": DbtCliResource(project_dir=dbt_project), "settings": settings},
+        resources={
+            # dbt.log at info, not debug: a national nightly run's debug log is 15 MB of SQL
+            # and costs seconds; errors are still logged, compiled SQL stays under target/.
+            "dbt": DbtCliResource(
+                project_dir=dbt_project, global_config_flags=["--log-level-file", "info"]
+            ),
+            "settings": settings,
+        },
         # One process, one DuckDB writer; the multiprocess executor costs seconds per step.
         executor=dg.in_process_executor,
     )

@@ -2,8 +2,9 @@
 
 - `gx_raw_expectations` (every entity, blocking): the raw suite over the entity's pending rows.
 - `gx_references` (service_periods, contracts, invoice_lines; blocking): every current row's
-  reference exists. It also depends on the referenced entity's asset, so within one run both
-  are loaded before it looks (a delivery may name a key another file of the run delivers).
+  reference exists (checked where it could have broken since the published snapshot). It
+  also depends on the referenced entity's asset, so within one run both are loaded before it
+  looks (a delivery may name a key another file of the run delivers).
 - `no_data_quality_findings` (WARN, not blocking): the warehouse has already resolved what it
   counts; someone upstream should fix the register.
 
@@ -200,12 +201,15 @@ def references_check(entity: Entity, ref: Reference) -> dg.AssetChecksDefinition
         identifying=[*_located(entity), ref.column],
         description=(
             f"Every current {entity.name} row's {ref.column} is a current key of "
-            f"{ref.target.name} (Great Expectations, over the whole current state)."
+            f"{ref.target.name} (Great Expectations). Checked on the rows that could have "
+            f"broken it since the published snapshot: rows of unpublished files and rows "
+            f"naming a {ref.target.name} key that unpublished files deliver or delete."
         ),
     )
 
     def batches(context: dg.AssetCheckExecutionContext) -> list[Batch]:
-        frame = reference_frame(context.resources.settings.lake, entity, ref)
+        settings = context.resources.settings
+        frame = reference_frame(settings.lake, settings.published, entity, ref)
         return [Batch(partial(reference_suite, entity, ref), frame, slice_key=[])]
 
     return gx_asset_check(check, batches, additional_deps=[entity_asset_key(ref.target)])

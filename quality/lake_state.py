@@ -34,6 +34,7 @@ _FILE_KEY = ["source", "delivery_id", "file", "content_sha256"]
 _ROW = [SOURCE_FILE, ROW_NO]  # identifies a delivered row in the lake
 _ORDER = ["updated_at", DELIVERY_ID, *_ROW]  # the contract's order of a key's versions
 _POSITION = "_position"
+_LAKE_FILE = "_lake_file"
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,9 @@ def current_versions(
     """The current row of every live key (of those in `keys`, if given): `columns` plus the
     row's file and row number."""
     key = list(entity.output_key)
-    versions = pl.scan_parquet(entity_dir(lake, entity) / "*.parquet").with_row_index(_POSITION)
+    versions = pl.scan_parquet(
+        entity_dir(lake, entity) / "*.parquet", include_file_paths=_LAKE_FILE
+    ).with_row_index(_POSITION)
     if keys is not None:  # a key's current version depends on that key's versions only
         versions = versions.join(keys.lazy(), on=key, how="semi", nulls_equal=True)
     current = _current_positions(versions, key)
@@ -130,13 +133,26 @@ def pending_rows(lake: Path, published: Path, entity: Entity) -> pl.DataFrame:
     )
 
 
-def reference_frame(lake: Path, entity: Entity, reference: Reference) -> pl.DataFrame:
-    """The entity's current rows (key, file, row) with a flag: does the referenced key exist
-    now? Person keys are only compared, never returned."""
+def reference_frame(
+    lake: Path, published: Path, entity: Entity, reference: Reference
+) -> pl.DataFrame:
+    """The entity's current rows (key, file, row) that could have broken the reference since
+    the published snapshot, with a flag: does the referenced key exist now? Those are the rows
+    of pending files and the rows naming a key that pending files of the target deliver or
+    delete; every other current row passed when the snapshot was published (before the first,
+    every file is pending). Person keys are only compared, never returned."""
     key = [k for k in entity.output_key if k != "person_key"]
-    rows = current_versions(lake, entity, [*key, DELIVERY_ID, reference.column]).collect()
+    new_files = [str(f) for f in pending_files(lake, published, entity)]
+    touched = _keys_in(pending_files(lake, published, reference.target), reference.target_column)
+    rows = (
+        current_versions(lake, entity, [*key, DELIVERY_ID, reference.column, _LAKE_FILE])
+        .filter(pl.col(_LAKE_FILE).is_in(new_files) | pl.col(reference.column).is_in(touched))
+        .drop(_LAKE_FILE)
+        .collect()
+    )
+    named = rows.select(pl.col(reference.column).alias(reference.target_column)).unique()
     targets = (
-        current_versions(lake, reference.target, [reference.target_column])
+        current_versions(lake, reference.target, [reference.target_column], named)
         .select(reference.target_column)
         .collect()
         .to_series()
@@ -148,3 +164,10 @@ def reference_frame(lake: Path, entity: Entity, reference: Reference) -> pl.Data
         .alias(reference.flag)
     )
     return flagged.drop("person_key", strict=False)
+
+
+def _keys_in(files: list[Path], column: str) -> pl.Series:
+    existing = [f for f in files if f.exists()]
+    if not existing:
+        return pl.Series(column, [], pl.String)
+    return pl.scan_parquet(existing).select(column).unique().collect().to_series()

@@ -13,8 +13,8 @@ They run on pandas frames (GX's supported engine); the warehouse-wide checks are
   the time of a national build's checks.
 - `reference_suite`: every current row of a referencing entity names a current key of the
   referenced one (every episode's person exists, every contract's provider, every invoice
-  line's contract). Checked over the whole current state, not only new rows: a tombstone in a
-  new delivery can orphan old rows.
+  line's contract). Checked on new rows and on old rows naming a key that new deliveries
+  touch: a tombstone in a new delivery can orphan old rows (quality/lake_state.py).
 
 GX never sees a person key: `prepare_frame` replaces each by a number (equal keys, equal
 numbers) and a flag saying whether it is shaped like a pseudonym, so neither the stored

@@ -12,13 +12,21 @@ import duckdb
 import polars as pl
 import pytest
 
-from ingest.contract import PROVIDERS
-from ingest.lake import entity_schema
+from ingest.contract import CONTRACTS, PROVIDERS, Entity
+from ingest.lake import (
+    LOAD_LOG_SCHEMA,
+    data_file,
+    ensure_placeholders,
+    entity_schema,
+    load_log_file,
+    write_atomically,
+)
+from publish.snapshot import CURRENT
 from quality import history, validation
 from quality.checks import make_room
 from quality.dbt_tests import FAILURES_SCHEMA, failure_examples
 from quality.history import CheckRecord
-from quality.lake_state import IS_CURRENT
+from quality.lake_state import IS_CURRENT, REFERENCES, reference_frame
 from quality.mart_suites import (
     Band,
     Coverage,
@@ -142,7 +150,7 @@ def delivered_providers(rows: list[tuple[str, str, str, int, bool]]) -> pl.DataF
             "municipality_code": None,
             "updated_at": [r[2] for r in rows],
             "deleted": False,
-            "_delivery_id": "d1",
+            "_delivery_id": "2026-01-01",
             "_source_file": "providers.csv",
             "_row_no": [r[3] for r in rows],
             IS_CURRENT: [r[4] for r in rows],
@@ -191,6 +199,87 @@ def test_the_raw_suite_checks_the_lakes_types():
         ("expect_column_values_to_be_in_type_list", "name")
     ]
     assert validate(partial(raw_suite, PROVIDERS), frame, None, "test").success
+
+
+def typed(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """`frame` in the columns and types of `schema`, the missing columns null."""
+    missing = [pl.lit(None, dtype).alias(c) for c, dtype in schema.items() if c not in frame]
+    return frame.with_columns(missing).select(list(schema)).cast(schema)
+
+
+def deliver(lake: Path, entity: Entity, delivery: str, rows: list[dict]) -> dict:
+    """Writes `rows` (key columns, reference, deleted) to the lake as one delivered file and
+    returns its load-log row."""
+    file = f"{entity.name}.csv"
+    frame = pl.DataFrame(
+        [
+            {
+                "updated_at": f"{delivery} 08:00",
+                "deleted": False,
+                "_delivery_id": delivery,
+                "_source_file": f"{entity.source}/{delivery}/{file}",
+                "_row_no": n,
+                **row,
+            }
+            for n, row in enumerate(rows, start=1)
+        ]
+    ).with_columns(pl.col("updated_at").str.to_datetime())
+    write_atomically(typed(frame, entity_schema(entity)), data_file(lake, entity, delivery, file))
+    logged = {
+        "source": entity.source,
+        "delivery_id": delivery,
+        "file": file,
+        "entity": entity.name,
+        "content_sha256": f"{entity.name}-{delivery}",
+        "rejected": False,
+    }
+    write_atomically(
+        typed(pl.DataFrame([logged]), LOAD_LOG_SCHEMA),
+        load_log_file(lake, entity.source, delivery, file),
+    )
+    return logged
+
+
+def test_references_are_checked_where_they_can_have_broken_since_the_published_snapshot(
+    tmp_path: Path,
+):
+    lake, published = tmp_path / "lake", tmp_path / "published"
+    ensure_placeholders(lake)
+    published_files = [
+        deliver(lake, PROVIDERS, "2026-01-01", [{"business_id": "P1"}, {"business_id": "P2"}]),
+        deliver(
+            lake,
+            CONTRACTS,
+            "2026-01-01",
+            [
+                {"contract_id": "C1", "business_id": "P1"},
+                {"contract_id": "C2", "business_id": "P2"},
+            ],
+        ),
+    ]
+    published.mkdir()
+    with duckdb.connect(str(published / CURRENT)) as con:
+        con.execute("create schema audit")
+        con.register("files", pl.DataFrame(published_files))
+        con.execute("create table audit.load_log as from files")
+    # Unpublished: P2 deleted (C2 is orphaned), a contract of a provider nobody delivered and
+    # one of P1.
+    deliver(lake, PROVIDERS, "2026-01-02", [{"business_id": "P2", "deleted": True}])
+    deliver(
+        lake,
+        CONTRACTS,
+        "2026-01-02",
+        [{"contract_id": "C3", "business_id": "P9"}, {"contract_id": "C4", "business_id": "P1"}],
+    )
+    frame = reference_frame(lake, published, CONTRACTS, REFERENCES[CONTRACTS])
+    assert frame.sort("contract_id").select("contract_id", "business_id_in_providers").rows() == [
+        ("C2", False),
+        ("C3", False),
+        ("C4", True),
+    ]
+    # Before the first snapshot every current row is checked.
+    everything = reference_frame(lake, tmp_path / "none", CONTRACTS, REFERENCES[CONTRACTS])
+    assert sorted(everything["contract_id"]) == ["C1", "C2", "C3", "C4"]
 
 
 def test_dbt_failures_are_read_as_examples(tmp_path: Path):
