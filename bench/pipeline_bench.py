@@ -28,6 +28,8 @@ import sys
 import time
 from pathlib import Path
 
+from ingest.generator.rounds import deliver, delivery_rounds
+
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = ("ingest", "dbt build", "checks", "publish", "export")
 PUBLISH_STEPS = ("published__warehouse_snapshot", "published__data_dictionary")
@@ -62,12 +64,12 @@ def run_benchmark(persons: int, years: int, seed: int, work: Path) -> dict:
             *("--last-delivery-days", "1"),
         ]
     )
-    first, second = _deliveries(generated)
+    first, second = delivery_rounds(generated)
     rows = _rows(generated, second)
-    _link(first, generated, landing)
+    deliver(first, generated, landing)
     baseline = _measured([sys.executable, str(ROOT / "bench" / "raw_read.py"), str(landing)])
     full = _pipeline(work, landing)
-    _link(second, generated, landing)
+    deliver(second, generated, landing)
     nightly = _pipeline(work, landing)
     return {
         "machine": _machine(),
@@ -104,22 +106,6 @@ def _measured(command: list[str], env: dict | None = None) -> dict:
     last = output.strip().splitlines()[-1] if output.strip() else ""
     extra = json.loads(last) if last.startswith("{") else {}
     return {"seconds": round(seconds, 1), "peak_rss_mb": usage.ru_maxrss // 1024, **extra}
-
-
-def _deliveries(generated: Path) -> tuple[list[Path], list[Path]]:
-    """The first and the second delivery folder of every source."""
-    folders = [sorted(p for p in s.iterdir() if p.is_dir()) for s in _sources(generated)]
-    return [f[0] for f in folders], [f[1] for f in folders]
-
-
-def _sources(landing: Path) -> list[Path]:
-    return sorted(p for p in landing.iterdir() if p.is_dir())
-
-
-def _link(folders: list[Path], generated: Path, landing: Path) -> None:
-    """Delivers the folders into the landing folder (hard links: no copy of the bytes)."""
-    for folder in folders:
-        shutil.copytree(folder, landing / folder.relative_to(generated), copy_function=os.link)
 
 
 def _rows(generated: Path, second: list[Path]) -> dict:

@@ -20,6 +20,7 @@ import polars as pl
 from ingest.contract import CONTRACTS, INVOICE_LINES, PERSONS, PROVIDERS, SERVICE_PERIODS, Entity
 from ingest.lake import (
     DELIVERY_ID,
+    EMPTY_FILE,
     SOURCE_FILE,
     data_file,
     entity_dir,
@@ -118,7 +119,7 @@ def pending_rows(lake: Path, published: Path, entity: Entity) -> pl.DataFrame:
     key = list(entity.output_key)
     rows = pl.concat([pl.read_parquet(f) for f in files], how="vertical")
     versions = [rows.lazy().select(*key, *_ORDER, "deleted").with_row_index(_POSITION)]
-    settled = sorted(set(entity_dir(lake, entity).glob("*.parquet")) - set(files))
+    settled = _settled_files(lake, entity, files)
     if settled:  # other versions of the same keys (no position among the pending rows)
         keys = rows.select(key).unique().lazy()
         others = pl.scan_parquet(settled).select(*key, *_ORDER, "deleted")
@@ -142,11 +143,20 @@ def reference_frame(
     delete; every other current row passed when the snapshot was published (before the first,
     every file is pending). Person keys are only compared, never returned."""
     key = [k for k in entity.output_key if k != "person_key"]
-    new_files = [str(f) for f in pending_files(lake, published, entity)]
+    new_files = [f for f in pending_files(lake, published, entity) if f.exists()]
     touched = _keys_in(pending_files(lake, published, reference.target), reference.target_column)
+    columns = [*key, DELIVERY_ID, reference.column, _LAKE_FILE]
+    candidates = (  # none settled: every current row is new
+        _keys_that_could_break(lake, entity, reference, new_files, touched)
+        if _settled_files(lake, entity, new_files)
+        else None
+    )
     rows = (
-        current_versions(lake, entity, [*key, DELIVERY_ID, reference.column, _LAKE_FILE])
-        .filter(pl.col(_LAKE_FILE).is_in(new_files) | pl.col(reference.column).is_in(touched))
+        current_versions(lake, entity, columns, candidates)
+        .filter(
+            pl.col(_LAKE_FILE).is_in([str(f) for f in new_files])
+            | pl.col(reference.column).is_in(touched)
+        )
         .drop(_LAKE_FILE)
         .collect()
     )
@@ -164,6 +174,25 @@ def reference_frame(
         .alias(reference.flag)
     )
     return flagged.drop("person_key", strict=False)
+
+
+def _settled_files(lake: Path, entity: Entity, pending: list[Path]) -> list[Path]:
+    """The entity's lake files with rows that are not pending."""
+    files = entity_dir(lake, entity).glob("*.parquet")
+    return sorted(f for f in files if f not in set(pending) and f.name != EMPTY_FILE)
+
+
+def _keys_that_could_break(
+    lake: Path, entity: Entity, reference: Reference, new_files: list[Path], touched: pl.Series
+) -> pl.DataFrame:
+    """The keys of the rows in `new_files` and of every version naming a `touched` key: only
+    their current versions need reading."""
+    key = list(entity.output_key)
+    versions = pl.scan_parquet(entity_dir(lake, entity) / "*.parquet")
+    naming = versions.filter(pl.col(reference.column).is_in(touched)).select(key)
+    return (
+        pl.concat([*(pl.scan_parquet(f).select(key) for f in new_files), naming]).unique().collect()
+    )
 
 
 def _keys_in(files: list[Path], column: str) -> pl.Series:

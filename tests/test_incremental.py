@@ -7,12 +7,12 @@ second delivery and builds again, taking in only the new lake files.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from ingest.generator.rounds import deliver, delivery_rounds
 from orchestration.run import execute
 from tests.helpers import query, settings_under
 
@@ -23,21 +23,6 @@ PERSON_MODELS = {
     "intermediate.int_person_status_segments": "jobseeker_periods",
     "intermediate.int_person_invoice_allocations": "invoice_lines",
 }
-
-
-def _deliveries(landing: Path) -> list[list[Path]]:
-    """The landing folder's delivery folders, the first of every source, then the second."""
-    per_source = [sorted(p for p in source.iterdir() if p.is_dir()) for source in _sources(landing)]
-    return [[folders[i] for folders in per_source] for i in range(2)]
-
-
-def _sources(landing: Path) -> list[Path]:
-    return sorted(p for p in landing.iterdir() if p.is_dir())
-
-
-def _deliver(folders: list[Path], landing: Path) -> None:
-    for folder in folders:
-        shutil.copytree(folder, landing / folder.parent.name / folder.name)
 
 
 def _ledger(settings) -> set[str]:
@@ -51,13 +36,14 @@ def nightly(generated_run, tmp_path_factory):
     nightly build recomputes show."""
     work = tmp_path_factory.mktemp("incremental")
     landing = work / "landing"
-    first, second = _deliveries(Path(generated_run.settings.landing_dir))
+    generated = Path(generated_run.settings.landing_dir)
+    first, second = delivery_rounds(generated)
     settings = settings_under(work, landing)
-    _deliver(first, landing)
+    deliver(first, generated, landing)
     assert execute(settings).success
     taken_first = _ledger(settings)
     _shift_persons(settings, "- interval 1 second")
-    _deliver(second, landing)
+    deliver(second, generated, landing)
     report = execute(settings)
     return report, settings, taken_first
 
