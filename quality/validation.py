@@ -4,12 +4,11 @@ A suite runs in an ephemeral context on the frame as pandas (GX's supported engi
 result format BOOLEAN_ONLY, which is cheapest; only a frame that fails is validated again with
 SUMMARY: counts, and the positions of up to five failing rows, from which the examples are
 taken (quality/samples.py). A frame larger than `SLICE_ROWS` is validated slice by slice, so
-memory is bounded by a slice's pandas copy (Decimal and str objects make one several times
-larger than the Arrow frame); the caller says which rows must share a slice (a key whose
-uniqueness the suite checks). The result is scrubbed (person keys hidden,
-identity-code-shaped text masked) and only then written into the run's file-backed GX project
-under the exports, whose Data Docs are rebuilt, so the stored results and the rendered pages
-never hold what the samples may not.
+memory is bounded by a slice's pandas copy (its Decimal objects make one larger than the
+Arrow frame); the caller says which rows must share a slice (a key whose uniqueness the suite
+checks). The result is scrubbed (person keys hidden, identity-code-shaped text masked) and
+only then written into the run's file-backed GX project under the exports, whose Data Docs
+are rebuilt, so the stored results and the rendered pages never hold what the samples may not.
 
 GX takes seconds to import: it is imported inside the functions, so only runs that validate
 pay for it.
