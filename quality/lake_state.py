@@ -74,9 +74,10 @@ def pending_files(lake: Path, published: Path, entity: Entity) -> list[Path]:
         & ~pl.col("rejected")
     )
     pending = loaded.join(published_loads(published), on=_FILE_KEY, how="anti")
-    return [
+    files = (
         data_file(lake, entity, r["delivery_id"], r["file"]) for r in pending.iter_rows(named=True)
-    ]
+    )
+    return [f for f in files if f.exists()]  # only files whose rows reached the lake
 
 
 def current_versions(
@@ -111,7 +112,7 @@ def _current_positions(versions: pl.LazyFrame, key: list[str]) -> pl.Series:
 def pending_rows(lake: Path, published: Path, entity: Entity) -> pl.DataFrame:
     """Every row of the pending files, flagged `_is_current` where it is its key's current
     version (a row corrected or deleted by a later delivery is not)."""
-    files = [f for f in pending_files(lake, published, entity) if f.exists()]
+    files = pending_files(lake, published, entity)
     if not files:
         return pl.DataFrame(schema=entity_schema(entity)).with_columns(
             pl.lit(None, pl.Boolean).alias(IS_CURRENT)
@@ -143,7 +144,7 @@ def reference_frame(
     delete; every other current row passed when the snapshot was published (before the first,
     every file is pending). Person keys are only compared, never returned."""
     key = [k for k in entity.output_key if k != "person_key"]
-    new_files = [f for f in pending_files(lake, published, entity) if f.exists()]
+    new_files = pending_files(lake, published, entity)
     touched = _keys_in(pending_files(lake, published, reference.target), reference.target_column)
     columns = [*key, DELIVERY_ID, reference.column, _LAKE_FILE]
     candidates = (  # none settled: every current row is new
@@ -178,8 +179,8 @@ def reference_frame(
 
 def _settled_files(lake: Path, entity: Entity, pending: list[Path]) -> list[Path]:
     """The entity's lake files with rows that are not pending."""
-    files = entity_dir(lake, entity).glob("*.parquet")
-    return sorted(f for f in files if f not in set(pending) and f.name != EMPTY_FILE)
+    files = set(entity_dir(lake, entity).glob("*.parquet")) - set(pending)
+    return sorted(f for f in files if f.name != EMPTY_FILE)
 
 
 def _keys_that_could_break(
@@ -196,7 +197,6 @@ def _keys_that_could_break(
 
 
 def _keys_in(files: list[Path], column: str) -> pl.Series:
-    existing = [f for f in files if f.exists()]
-    if not existing:
+    if not files:
         return pl.Series(column, [], pl.String)
-    return pl.scan_parquet(existing).select(column).unique().collect().to_series()
+    return pl.scan_parquet(files).select(column).unique().collect().to_series()
