@@ -4,11 +4,10 @@ sensor that starts the same job when a complete delivery lands."""
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration.dbt import aggregate_mart_grains, warehouse
 from orchestration.ingest import ingest_assets
-from orchestration.project import dbt_project
+from orchestration.project import WarehouseDbtCli, dbt_project
 from orchestration.publish import publish_assets
 from orchestration.sensors import NIGHTLY_JOB, new_delivery_sensor
 from orchestration.settings import Settings
@@ -50,7 +49,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         resources={
             # dbt.log at info, not debug: a national nightly run's debug log is 15 MB of SQL
             # and costs seconds; errors are still logged, compiled SQL stays under target/.
-            "dbt": DbtCliResource(
+            "dbt": WarehouseDbtCli(
                 project_dir=dbt_project, global_config_flags=["--log-level-file", "info"]
             ),
             "settings": settings,
