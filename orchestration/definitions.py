@@ -9,7 +9,7 @@ from orchestration.dbt import aggregate_mart_grains, warehouse
 from orchestration.ingest import ingest_assets
 from orchestration.project import WarehouseDbtCli, dbt_project
 from orchestration.publish import publish_assets
-from orchestration.sensors import NIGHTLY_JOB, new_delivery_sensor
+from orchestration.sensors import NIGHTLY_JOB, data_docs_sensors, new_delivery_sensor
 from orchestration.settings import Settings
 from quality.checks import (
     data_quality_findings_check,
@@ -45,7 +45,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         ],
         jobs=[nightly_job],
         schedules=[nightly_schedule],
-        sensors=[new_delivery_sensor],
+        sensors=[new_delivery_sensor, *data_docs_sensors],
         resources={
             # dbt.log at info, not debug: a national nightly run's debug log is 15 MB of SQL
             # and costs seconds; errors are still logged, compiled SQL stays under target/.

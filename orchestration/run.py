@@ -15,7 +15,8 @@ from ingest.pseudonymise import mask_codes_in_text
 from orchestration.keys import DICTIONARY_KEY, EXPORTS_KEY, SNAPSHOT_KEY
 from orchestration.settings import Settings
 from publish.snapshot import CURRENT
-from quality.results import DATA_DOCS, EXAMPLES, FAILING_ROWS
+from quality.checks import build_run_data_docs
+from quality.results import EXAMPLES, FAILING_ROWS
 
 log = logging.getLogger(__name__)
 # Step-by-step events stay in Dagster's event log (the UI); the console gets warnings and up.
@@ -80,9 +81,11 @@ def execute(settings: Settings) -> RunReport:
 
     started = datetime.now().replace(microsecond=0)
     job = build_definitions(settings).resolve_job_def("nightly_run")
+    instance = dg.DagsterInstance.get()
     result = job.execute_in_process(
-        instance=dg.DagsterInstance.get(), run_config=_QUIET_CONSOLE, raise_on_error=False
+        instance=instance, run_config=_QUIET_CONSOLE, raise_on_error=False
     )
+    data_docs = build_run_data_docs(instance, result.run_id, settings.exports)
     return RunReport(
         success=result.success,
         run_id=result.run_id,
@@ -96,7 +99,7 @@ def execute(settings: Settings) -> RunReport:
         snapshot=_metadata_path(result, SNAPSHOT_KEY, "snapshot"),
         data_dictionary=_metadata_path(result, DICTIONARY_KEY, "page"),
         errors=_step_errors(result),
-        data_docs=_data_docs(result),
+        data_docs=str(data_docs) if data_docs else None,
     )
 
 
@@ -145,13 +148,6 @@ def _check_outcomes(result: dg.ExecuteInProcessResult) -> list[CheckOutcome]:
             )
         )
     return outcomes
-
-
-def _data_docs(result: dg.ExecuteInProcessResult) -> str | None:
-    for e in result.get_asset_check_evaluations():
-        if DATA_DOCS in e.metadata:
-            return str(e.metadata[DATA_DOCS].value)
-    return None
 
 
 def _metadata_path(result: dg.ExecuteInProcessResult, key: dg.AssetKey, name: str) -> str | None:

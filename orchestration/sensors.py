@@ -1,4 +1,5 @@
-"""Starts the nightly job when a new delivery has landed completely.
+"""Starts the nightly job when a new delivery has landed completely, and renders a run's
+Data Docs once the run has ended.
 
 A delivery is complete when its folder holds the `_READY` marker (written by the deliverer
 after the last file) and its files have the same names, sizes and modification times in two
@@ -8,6 +9,7 @@ delivery already in the load log is never asked for again.
 """
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -17,6 +19,7 @@ from ingest.contract import SOURCES
 from ingest.lake import read_load_log
 from ingest.load import READY_MARKER, delivery_dirs, is_marked_ready
 from orchestration.settings import Settings
+from quality.checks import build_run_data_docs
 
 NIGHTLY_JOB = "nightly_run"
 DELIVERIES_TAG = "vaikuttavuus/deliveries"
@@ -76,3 +79,31 @@ def new_delivery_sensor(context: dg.SensorEvaluationContext, settings: Settings)
         run_key="deliveries:" + ",".join(ready), tags={DELIVERIES_TAG: ",".join(ready)}
     )
     return dg.SensorResult(run_requests=[run_request], cursor=next_cursor)
+
+
+def _data_docs_sensor(
+    decorator: Callable[..., Callable], name: str, **kwargs
+) -> dg.SensorDefinition:
+    """Renders the Data Docs of a run the daemon launched, once it has ended (runs started
+    by `vaikuttavuus run` render their own): its checks only stored their results."""
+
+    @decorator(
+        name=name,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Renders the Great Expectations Data Docs of an ended run.",
+        **kwargs,
+    )
+    def render(context: dg.RunStatusSensorContext, settings: Settings) -> dg.SkipReason:
+        run_id = context.dagster_run.run_id
+        index = build_run_data_docs(context.instance, run_id, settings.exports)
+        return dg.SkipReason(f"Data Docs of run {run_id}: {index or 'no validation ran'}")
+
+    return render
+
+
+data_docs_sensors = [
+    _data_docs_sensor(
+        dg.run_status_sensor, "data_docs_after_success", run_status=dg.DagsterRunStatus.SUCCESS
+    ),
+    _data_docs_sensor(dg.run_failure_sensor, "data_docs_after_failure"),
+]

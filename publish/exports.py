@@ -16,7 +16,6 @@ import duckdb
 import polars as pl
 
 from publish.disclosure import suppress
-from publish.report import write_report
 from publish.tables import EXPORT_TABLES, ExportTable
 from publish.workbook import write_csv, write_workbook
 
@@ -51,6 +50,8 @@ def export_tables(
     staging.mkdir(parents=True)
     workbook_name = f"vaikuttavuus_{as_of.isoformat()}.xlsx"
     write_workbook(staging / workbook_name, frames, as_of, threshold)
+    from publish.report import write_report  # matplotlib: seconds of import, paid here only
+
     write_report(staging / REPORT, {t.name: f for t, f in frames}, as_of, threshold)
     for table, frame in frames:
         write_csv(staging / f"{table.name}.csv", table, frame, threshold)

@@ -10,7 +10,9 @@
 
 A failing blocking check stops everything downstream of its asset: the warehouse is not
 built, nothing is published. Every evaluation is recorded in the check history, and every GX
-validation lands in the run's Data Docs.
+validation lands in the run's Data Docs, rendered when the run has ended (build_run_data_docs:
+by orchestration.run for runs started here, by the run_data_docs sensor for runs the Dagster
+daemon launches).
 """
 
 import shutil
@@ -38,7 +40,7 @@ from quality.raw_suites import (
     reference_suite,
 )
 from quality.results import DATA_DOCS, check_result
-from quality.validation import validate
+from quality.validation import build_data_docs, validate
 
 QUALITY_DOCS_DIR = "quality"  # under the exports folder: <exports>/quality/<run stamp>/
 
@@ -48,15 +50,26 @@ def entity_asset_key(entity: Entity) -> dg.AssetKey:
 
 
 def docs_root(context: dg.AssetCheckExecutionContext, exports: Path, keep: int) -> Path:
-    """The run's GX project (and Data Docs): one folder per run, named by its start. The
-    run's first validation makes room for it: only the newest `keep` runs' folders stay."""
-    record = context.instance.get_run_record_by_id(context.run.run_id)
-    started = record.create_timestamp.astimezone() if record else None
-    stamp = f"{started:%Y%m%dT%H%M%S}_" if started else ""
-    root = exports / QUALITY_DOCS_DIR / f"{stamp}{context.run.run_id[:8]}"
+    """The run's GX project (and Data Docs). The run's first validation makes room for it:
+    only the newest `keep` runs' folders stay."""
+    root = run_docs_root(context.instance, context.run.run_id, exports)
     if not root.exists():
         make_room(root.parent, keep)
     return root
+
+
+def run_docs_root(instance: dg.DagsterInstance, run_id: str, exports: Path) -> Path:
+    """One folder per run under the exports, named by the run's start and id."""
+    record = instance.get_run_record_by_id(run_id)
+    started = record.create_timestamp.astimezone() if record else None
+    stamp = f"{started:%Y%m%dT%H%M%S}_" if started else ""
+    return exports / QUALITY_DOCS_DIR / f"{stamp}{run_id[:8]}"
+
+
+def build_run_data_docs(instance: dg.DagsterInstance, run_id: str, exports: Path) -> Path | None:
+    """Renders the run's Data Docs once it has ended (its validations only stored their
+    results); the index page, or None when the run validated nothing."""
+    return build_data_docs(run_docs_root(instance, run_id, exports))
 
 
 def make_room(quality_docs: Path, keep: int) -> None:

@@ -115,3 +115,43 @@ def test_runs_of_the_sensor_and_the_schedule_queue_one_at_a_time(tmp_path, monke
     ensure_dagster_home()
     with dg.DagsterInstance.from_config(str(tmp_path / "home")) as instance:
         assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 1
+
+
+def test_an_ended_runs_data_docs_are_rendered_by_the_sensor(tmp_path: Path):
+    """The checks only store their results; the sensor renders the run's pages and index
+    once the run has ended, in the run's own folder under the exports."""
+    import great_expectations as gx
+    import polars as pl
+
+    from orchestration.sensors import data_docs_sensors
+    from quality.checks import run_docs_root
+    from quality.validation import validate
+
+    @dg.asset
+    def checked() -> None:
+        """Stands for the run's assets: the sensor only needs an ended run."""
+
+    settings = Settings(exports_dir=str(tmp_path / "exports"))
+    instance = dg.DagsterInstance.ephemeral()
+    run = dg.materialize([checked], instance=instance)
+    root = run_docs_root(instance, run.run_id, settings.exports)
+    index = root / "gx/uncommitted/data_docs/local_site/index.html"
+
+    def suite() -> gx.ExpectationSuite:
+        not_null = gx.expectations.ExpectColumnValuesToNotBeNull(column="n")
+        return gx.ExpectationSuite(name="units", expectations=[not_null])
+
+    validate(suite, pl.DataFrame({"n": [1, 2]}), root, run.run_id)
+    assert (root / "gx").is_dir() and not index.exists()
+
+    success = next(s for s in data_docs_sensors if s.name == "data_docs_after_success")
+    context = dg.build_run_status_sensor_context(
+        sensor_name=success.name,
+        dagster_instance=instance,
+        dagster_run=instance.get_run_by_id(run.run_id),
+        dagster_event=run.get_run_success_event(),
+        resources={"settings": settings},
+    )
+    skipped = success(context)
+    assert index.is_file() and "units" in index.read_text(encoding="utf-8")
+    assert str(index) in skipped.skip_message
