@@ -22,6 +22,7 @@ LEDGER_TABLES = {"stg_lake_files", "lake_files_at_start", "int_lake_files"}  # l
 PERSON_MODELS = {
     "intermediate.int_person_status_segments": "jobseeker_periods",
     "intermediate.int_person_invoice_allocations": "invoice_lines",
+    "intermediate.int_person_service_month_ends": "service_periods",
 }
 
 

@@ -37,7 +37,7 @@
             ) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- set previous = '(select any_value(as_of_date) from ' ~ ledger ~ ')' -%}
+    {%- set previous = previous_as_of() -%}
     {%- for model, column in spec.get('as_of_dated', []) -%}
         {%- do parts.append(
             'select person_key from ' ~ ref(model) ~ ' where ' ~ column ~ ' between least('
@@ -100,3 +100,20 @@
 {% macro built_at() -%}
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as built_at
 {%- endmacro %}
+
+
+{# The as-of date of the last build of the person-level intermediates (their ledger), as a
+   scalar expression; only asked for in a nightly build, when the ledger exists. #}
+{% macro previous_as_of() -%}
+    {%- set ledger = adapter.get_relation(this.database, 'intermediate', 'int_lake_files') -%}
+    (select any_value(as_of_date) from {{ ledger }})
+{%- endmacro %}
+
+
+{# Pre-hook of a person-level intermediate with a row per day: in a nightly build, removes
+   the rows dated after the as-of date (it can be set back). #}
+{% macro delete_after_as_of(column) %}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ column }} > {{ as_of() }}
+    {%- endif -%}
+{% endmacro %}

@@ -61,50 +61,25 @@ unemployed as (
     inner join days as d on d.day = s.day and d.day <= s.segment_end
 ),
 
-service_episodes as (
-    select
-        e.person_key,
-        e.employment_area_code,
-        e.is_long_term_unemployed,
-        e.start_date,
-        least(coalesce(e.end_date, {{ as_of() }}), {{ as_of() }}) as observed_end,
-        p.birth_year,
-        coalesce(p.has_partial_work_ability, false) as has_partial_work_ability,
-        coalesce(p.is_foreign_language, false) as is_foreign_language
-    from {{ ref('int_service_episodes') }} as e
-    left join persons as p on p.person_key = e.person_key
-    where e.counts_in_activation_rate
-),
-
-episode_days as (
-    select e.* exclude (day, start_date, observed_end), d.day
-    from (
-        select *, last_day({{ unnest_month_starts('start_date', 'observed_end') }}) as day
-        from service_episodes
-    ) as e
-    inner join days as d on d.day = e.day and d.day <= e.observed_end
-),
-
--- A person's segments never overlap, so the one that decides a day is the latest starting on
--- or before it, if it has not ended: an as-of join instead of a range join.
+-- A person's days in activating services, in the area of the status segment deciding the day
+-- (int_person_service_month_ends), else in the episode's area; one row per day, area and
+-- person.
 in_services as (
     select
-        e.day,
-        e.person_key,
-        coalesce(
-            case when e.day <= s.segment_end then m.employment_area_code end,
-            e.employment_area_code
-        ) as employment_area_code,
+        d.day,
+        d.person_key,
+        coalesce(d.segment_area_code, e.employment_area_code) as employment_area_code,
         bool_or(e.is_long_term_unemployed) as is_long_term_unemployed,
-        e.birth_year,
-        e.has_partial_work_ability,
-        e.is_foreign_language,
+        p.birth_year,
+        coalesce(p.has_partial_work_ability, false) as has_partial_work_ability,
+        coalesce(p.is_foreign_language, false) as is_foreign_language,
         false as is_unemployed,
         true as is_in_service
-    from episode_days as e
-    asof left join {{ ref('int_status_segments') }} as s
-        on s.person_key = e.person_key and e.day >= s.segment_start
-    left join {{ ref('ref_municipalities') }} as m on m.municipality_code = s.municipality_code
+    from {{ ref('int_person_service_month_ends') }} as d
+    inner join {{ ref('int_service_episodes') }} as e
+        on e.service_period_id = d.service_period_id
+    left join persons as p on p.person_key = d.person_key
+    where d.day in (select day from days)
     group by all
 ),
 

@@ -1,0 +1,61 @@
+{# Each service episode that counts in the activation rate on each month's last day it covers
+   up to the as-of date, with the status segment deciding that day (none: no segment covers
+   it, and int_area_month_register counts the person in the episode's area). A person's
+   segments never overlap, so the deciding one is the latest starting on or before the day,
+   if it has not ended: an as-of join. The segments are the as-of-independent ones: for a day
+   up to the as-of date they decide as the cut ones do.
+   Incremental by person (macros/touched_persons.sql) and by day: a nightly build recomputes
+   the touched people's rows and adds everyone else's for the month-ends the as-of date has
+   passed since the last build; rows after the as-of date go (it can be set back). #}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook=["{{ delete_touched_persons() }}", "{{ delete_after_as_of('day') }}"],
+    post_hook="{{ drop_touched_persons() }}",
+    meta={'touched_by': {'entities': [
+        ['register', 'service_periods', ['service_period_id']],
+        ['register', 'jobseeker_periods', ['period_id']],
+    ]}},
+) }}
+
+{%- set touched = touched_persons() %}
+
+with episodes as (
+    select
+        service_period_id,
+        person_key,
+        start_date,
+        least(coalesce(end_date, {{ as_of() }}), {{ as_of() }}) as observed_end,
+        {{ persons_filter(touched) }} as every_day
+    from {{ ref('int_service_episodes') }}
+    where counts_in_activation_rate
+),
+
+-- The month-end days each episode covers, unnested per episode (not joined by range); in a
+-- nightly build only the touched people's and the days new since the last build.
+days as (
+    select service_period_id, person_key, day
+    from (
+        select
+            *,
+            last_day({{ unnest_month_starts('start_date', 'observed_end') }}) as day
+        from episodes
+    ) as unnested
+    where day <= observed_end
+        {%- if touched is not none %}
+        and (every_day or day > {{ previous_as_of() }})
+        {%- endif %}
+)
+
+select
+    d.person_key,
+    d.service_period_id,
+    d.day,
+    case when d.day <= s.segment_end then s.period_id end as period_id,
+    case when d.day <= s.segment_end then m.employment_area_code end as segment_area_code,
+    {{ built_at() }}
+from days as d
+asof left join {{ ref('int_person_status_segments') }} as s
+    on s.person_key = d.person_key and d.day >= s.segment_start
+left join {{ ref('ref_municipalities') }} as m on m.municipality_code = s.municipality_code
