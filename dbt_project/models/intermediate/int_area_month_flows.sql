@@ -4,18 +4,14 @@
 with episodes as (
     select
         e.service_period_id,
-        e.person_key,
         e.employment_area_code,
         e.start_date,
         e.end_date,
         e.is_exited,
-        least(coalesce(e.end_date, {{ as_of() }}), {{ as_of() }}) as observed_end,
         g.target_group,
         o.employed_open_6m,
         o.employed_open_12m,
-        o.next_step_90d,
-        -- A number per person: counting distinct numbers is far cheaper than distinct keys.
-        dense_rank() over (order by e.person_key) as person_no
+        o.next_step_90d
     from {{ ref('int_service_episodes') }} as e
     inner join {{ ref('int_episode_target_groups') }} as g
         on g.service_period_id = e.service_period_id
@@ -26,21 +22,41 @@ spine as (
     select * from {{ ref('int_area_month_spine') }}
 ),
 
--- The months each episode is active in, unnested per episode rather than joined by range.
+-- The months each episode is active in, unnested per episode rather than joined by range,
+-- then one row per area, month and person, in every target group of any of the person's
+-- episodes active there: counting those rows per target group counts distinct people, and the
+-- rows do not multiply by target group before they are made distinct.
+active_persons as (
+    select
+        employment_area_code,
+        month_start,
+        bool_or(is_youth) as is_youth,
+        bool_or(is_long_term_unemployed) as is_long_term_unemployed,
+        bool_or(has_partial_work_ability) as has_partial_work_ability,
+        bool_or(is_foreign_language) as is_foreign_language
+    from (
+        select *, {{ unnest_month_starts('start_date', 'observed_end') }} as month_start
+        from (
+            select
+                *,
+                least(coalesce(end_date, {{ as_of() }}), {{ as_of() }}) as observed_end
+            from {{ ref('int_service_episodes') }}
+        ) as episodes
+    ) as months
+    group by employment_area_code, month_start, person_key
+),
+
+active_cells as (
+    select *, count(*) as persons from active_persons group by all
+),
+
 active as (
     select
         employment_area_code,
         month_start,
         target_group,
-        count(distinct person_no) as active_customers
-    from (
-        select
-            employment_area_code,
-            target_group,
-            person_no,
-            {{ unnest_month_starts('start_date', 'observed_end') }} as month_start
-        from episodes
-    ) as months
+        cast(sum(persons) as bigint) as active_customers
+    from ({{ target_group_rows('active_cells', kpi_target_groups()) }}) as grouped
     group by all
 ),
 

@@ -107,13 +107,7 @@ cells as (
 ),
 
 grouped as (
-    {{ target_group_rows('cells', {
-        'ALL': 'true',
-        'YOUTH': 'is_youth',
-        'LONG_TERM_UNEMPLOYED': 'is_long_term_unemployed',
-        'PARTIAL_WORK_ABILITY': 'has_partial_work_ability',
-        'FOREIGN_LANGUAGE': 'is_foreign_language',
-    }) }}
+    {{ target_group_rows('cells', kpi_target_groups()) }}
 )
 
 select

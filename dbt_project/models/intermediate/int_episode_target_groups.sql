@@ -7,13 +7,7 @@ with episodes as (
 ),
 
 grouped as (
-    {{ target_group_rows('episodes', {
-        'ALL': 'true',
-        'YOUTH': 'is_youth',
-        'LONG_TERM_UNEMPLOYED': 'is_long_term_unemployed',
-        'PARTIAL_WORK_ABILITY': 'has_partial_work_ability',
-        'FOREIGN_LANGUAGE': 'is_foreign_language',
-    }) }}
+    {{ target_group_rows('episodes', kpi_target_groups()) }}
 )
 
 select service_period_id, target_group from grouped
