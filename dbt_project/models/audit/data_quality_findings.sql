@@ -4,9 +4,15 @@
    ties by updated_at, then period_id); each overlapping pair is recorded here, with the
    period that decides its days. An open end runs to the as-of date for overlap_days. #}
 
-with periods as (
+with delivered as (
     select period_id, person_key, status, start_date, end_date, updated_at
     from {{ ref('stg_register__jobseeker_periods') }}
+),
+
+-- Only the periods of people with an overlap can pair: the self-join below sees only them.
+periods as (
+    select * from delivered
+    semi join ({{ persons_with_overlapping_periods('delivered') }}) as o using (person_key)
 ),
 
 pairs as (

@@ -30,17 +30,7 @@ with periods as (
 ),
 
 overlapping_persons as (
-    select distinct person_key
-    from (
-        select
-            person_key,
-            start_date <= max(end_date) over (
-                partition by person_key order by start_date, period_id
-                rows between unbounded preceding and 1 preceding
-            ) as overlaps_an_earlier_period
-        from periods
-    ) as checked
-    where overlaps_an_earlier_period
+    {{ persons_with_overlapping_periods('periods') }}
 ),
 
 overlapping as (

@@ -19,10 +19,11 @@ exits as (
         from {{ ref('int_episode_target_groups') }}
         group by service_period_id
     ) as g on g.service_period_id = f.service_period_id
-    where f.is_exited
+    where f.is_exited and cast(year(f.end_date) as varchar) in (select period from targets)
 ),
 
--- One row per exited episode and KPI whose outcome is observable.
+-- One row per exited episode and KPI whose outcome is observable, for the KPIs and periods
+-- the targets name (the rest would join none).
 kpi_observations as (
     {%- for kpi, definition in kpis.items() %}
     select
@@ -32,7 +33,7 @@ kpi_observations as (
         target_groups,
         coalesce({{ definition.success }}, false) as is_success
     from exits
-    where {{ definition.observable }}
+    where {{ definition.observable }} and '{{ kpi }}' in (select kpi from targets)
     {%- if not loop.last %}
     union all
     {%- endif %}
