@@ -21,31 +21,35 @@
 
 {%- set touched = touched_persons() %}
 
+-- From the first day an episode can add a month-end from: its start for the people recomputed
+-- (all of them in a full build), the day after the last build's as-of date for everyone else.
 with episodes as (
     select
         service_period_id,
         person_key,
-        start_date,
-        least(coalesce(end_date, {{ as_of() }}), {{ as_of() }}) as observed_end,
-        {{ persons_filter(touched) }} as every_day
+        {%- if touched is none %}
+        start_date as first_day,
+        {%- else %}
+        case
+            when {{ persons_filter(touched) }} then start_date
+            else greatest(start_date, {{ previous_as_of() }} + 1)
+        end as first_day,
+        {%- endif %}
+        least(coalesce(end_date, {{ as_of() }}), {{ as_of() }}) as observed_end
     from {{ ref('int_service_episodes') }}
     where counts_in_activation_rate
 ),
 
--- The month-end days each episode covers, unnested per episode (not joined by range); in a
--- nightly build only the touched people's and the days new since the last build.
+-- The month-end days each episode covers from its first day, unnested per episode (not
+-- joined by range).
 days as (
     select service_period_id, person_key, day
     from (
-        select
-            *,
-            last_day({{ unnest_month_starts('start_date', 'observed_end') }}) as day
+        select *, last_day({{ unnest_month_starts('first_day', 'observed_end') }}) as day
         from episodes
+        where first_day <= observed_end
     ) as unnested
     where day <= observed_end
-        {%- if touched is not none %}
-        and (every_day or day > {{ previous_as_of() }})
-        {%- endif %}
 )
 
 select
