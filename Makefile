@@ -11,7 +11,7 @@ help:
 	@echo "make test   - run the full test suite (ruff + pytest)"
 	@echo "make dev    - open the Dagster UI on the asset graph (dagster dev)"
 	@echo "make sql    - read-only SQL shell on the latest published snapshot"
-	@echo "make bench  - national-scale benchmark: full build and a nightly run (about 10 min)"
+	@echo "make bench  - national-scale benchmark: full build and a nightly run (10-15 min)"
 	@echo "make lint   - ruff only"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
 
