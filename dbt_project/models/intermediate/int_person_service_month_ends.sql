@@ -50,6 +50,15 @@ days as (
         where first_day <= observed_end
     ) as unnested
     where day <= observed_end
+),
+
+-- In a nightly build only the segments of the people with days to decide: an as-of join sorts
+-- its whole right side, every person's segments otherwise.
+segments as (
+    select * from {{ ref('int_person_status_segments') }}
+    {%- if touched is not none %}
+    semi join (select distinct person_key from days) as deciding using (person_key)
+    {%- endif %}
 )
 
 select
@@ -60,6 +69,6 @@ select
     case when d.day <= s.segment_end then m.employment_area_code end as segment_area_code,
     {{ built_at() }}
 from days as d
-asof left join {{ ref('int_person_status_segments') }} as s
+asof left join segments as s
     on s.person_key = d.person_key and d.day >= s.segment_start
 left join {{ ref('ref_municipalities') }} as m on m.municipality_code = s.municipality_code
