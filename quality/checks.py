@@ -11,8 +11,8 @@
 A failing blocking check stops everything downstream of its asset: the warehouse is not
 built, nothing is published. Every evaluation is recorded in the check history, and every GX
 validation lands in the run's Data Docs, rendered when the run has ended (build_run_data_docs:
-by orchestration.run for runs started here, by the run_data_docs sensor for runs the Dagster
-daemon launches).
+by orchestration.run for runs started here, by the data_docs_after_success and
+data_docs_after_failure sensors for runs the Dagster daemon launches).
 """
 
 import shutil
@@ -40,7 +40,7 @@ from quality.raw_suites import (
     reference_suite,
 )
 from quality.results import DATA_DOCS, check_result
-from quality.validation import build_data_docs, validate
+from quality.validation import DOCS_INDEX, build_data_docs, validate
 
 QUALITY_DOCS_DIR = "quality"  # under the exports folder: <exports>/quality/<run stamp>/
 
@@ -114,16 +114,11 @@ def run_gx_check(
     to_validate = [b for b in batches if not b.frame.is_empty()]
     rows = sum(b.frame.height for b in to_validate)
     metadata: dict[str, dg.RawMetadataValue] = {"rows_validated": rows}
+    root = docs_root(context, settings.exports, settings.keep_quality_docs) if rows else None
     outcomes = [
         (
             batch,
-            validate(
-                batch.build_suite,
-                batch.frame,
-                docs_root(context, settings.exports, settings.keep_quality_docs),
-                context.run.run_id,
-                batch.slice_key,
-            ),
+            validate(batch.build_suite, batch.frame, root, context.run.run_id, batch.slice_key),
         )
         for batch in to_validate
     ]
@@ -138,9 +133,7 @@ def run_gx_check(
             suites=", ".join(o.suite for _, o in outcomes),
             failed_expectations=sum(len(o.failed) for _, o in outcomes),
         )
-        docs = outcomes[0][1].data_docs
-        if docs is not None:
-            metadata[DATA_DOCS] = dg.MetadataValue.path(str(docs))
+        metadata[DATA_DOCS] = dg.MetadataValue.path(str(root / DOCS_INDEX))
     record = CheckRecord(
         check_name=check.name,
         asset=check.asset_key.to_user_string(),

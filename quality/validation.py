@@ -60,7 +60,6 @@ class SuiteOutcome:
     suite: str
     rows: int
     outcomes: list[ExpectationOutcome]
-    data_docs: Path | None
 
     @property
     def success(self) -> bool:
@@ -141,7 +140,6 @@ def validate(
         suite=suite.name,
         rows=frame.height,
         outcomes=[_merged(list(same)) for same in zip(*per_slice, strict=True)],
-        data_docs=docs_root / DOCS_INDEX if docs_root else None,
     )
 
 
