@@ -45,10 +45,10 @@ _PAIRS = {  # (later, earlier) column pairs that must be ordered
 
 
 # The pandas types (quality.validation.to_pandas) the lake's types arrive as: an integer
-# column with nulls is float64, a decimal one holds Decimal objects, text is pandas' string.
+# column with nulls is float64, text is pandas' string. A decimal column is an Arrow decimal,
+# whose type GX only names by its values' type (ExpectColumnValuesToBeOfType, `_type_of`).
 _PANDAS_TYPES = {
     Kind.INT: ["int64", "float64"],
-    Kind.DECIMAL: ["Decimal"],
     Kind.DATE: ["datetime64[ms]"],
     Kind.TIMESTAMP: ["datetime64[us]"],
     Kind.BOOL: ["bool"],
@@ -88,12 +88,7 @@ def raw_suite(entity: Entity) -> gx.ExpectationSuite:
     )
     for column in entity.columns:
         if column.kind is not Kind.IDENTITY_CODE:  # replaced by numbers (prepare_frame)
-            suite.add_expectation(
-                expect.ExpectColumnValuesToBeInTypeList(
-                    column=column.output_name,
-                    type_list=_PANDAS_TYPES.get(column.kind, ["StringDtype"]),
-                )
-            )
+            suite.add_expectation(_type_of(column))
     for column in [*entity.output_key, "updated_at", DELIVERY_ID]:
         suite.add_expectation(expect.ExpectColumnValuesToNotBeNull(column=column))
     suite.add_expectation(
@@ -102,6 +97,18 @@ def raw_suite(entity: Entity) -> gx.ExpectationSuite:
         )
     )
     return suite
+
+
+def _type_of(column: Column) -> gx.expectations.Expectation:
+    import great_expectations as gx
+
+    if column.kind is Kind.DECIMAL:
+        return gx.expectations.ExpectColumnValuesToBeOfType(
+            column=column.output_name, type_="Decimal"
+        )
+    return gx.expectations.ExpectColumnValuesToBeInTypeList(
+        column=column.output_name, type_list=_PANDAS_TYPES.get(column.kind, ["StringDtype"])
+    )
 
 
 def current_only(prepared: pl.DataFrame) -> pl.DataFrame:

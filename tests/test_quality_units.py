@@ -4,7 +4,7 @@ failures."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 
@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from ingest.contract import CONTRACTS, PROVIDERS, Entity
+from ingest.contract import CONTRACTS, INVOICE_LINES, PROVIDERS, Entity
 from ingest.lake import (
     LOAD_LOG_SCHEMA,
     data_file,
@@ -201,6 +201,38 @@ def test_the_raw_suite_checks_the_lakes_types():
     assert validate(partial(raw_suite, PROVIDERS), frame, None, "test").success
 
 
+def test_the_raw_suite_checks_decimals_by_type():
+    line = {
+        "invoice_id": "L1",
+        "line_no": 1,
+        "contract_id": "C1",
+        "invoice_date": date(2026, 2, 1),
+        "period_start": date(2026, 1, 1),
+        "period_end": date(2026, 1, 31),
+        "line_type": "BASE",
+        "quantity": 1.5,
+        "amount_eur": -12.25,
+        "updated_at": datetime(2026, 2, 1, 8),
+        "deleted": False,
+        "_delivery_id": "2026-02-01",
+        "_source_file": "invoice_lines.csv",
+        "_row_no": 1,
+    }
+    lake = typed(pl.DataFrame([line]), entity_schema(INVOICE_LINES))
+    frame = prepare_frame(INVOICE_LINES, lake).with_columns(pl.lit(True).alias(IS_CURRENT))
+    assert validate(partial(raw_suite, INVOICE_LINES), frame, None, "test").success
+    for wrong in (pl.Float64, pl.String):
+        shape = validate(
+            partial(raw_suite, INVOICE_LINES),
+            frame.with_columns(pl.col("amount_eur").cast(wrong)),
+            None,
+            "test",
+        )
+        assert [(o.expectation, o.column) for o in shape.failed] == [
+            ("expect_column_values_to_be_of_type", "amount_eur")
+        ]
+
+
 def typed(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """`frame` in the columns and types of `schema`, the missing columns null."""
     missing = [pl.lit(None, dtype).alias(c) for c, dtype in schema.items() if c not in frame]
@@ -302,3 +334,13 @@ def test_only_the_newest_runs_data_docs_are_kept(tmp_path: Path):
     make_room(tmp_path, keep=2)  # the next run's folder will be the second
     assert [p.name for p in tmp_path.iterdir()] == ["20261103T020000_c"]
     make_room(tmp_path / "missing", keep=2)
+
+
+def test_validation_does_not_fingerprint_the_frame(monkeypatch: pytest.MonkeyPatch):
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    hashed = []
+    monkeypatch.setattr(pandas_execution_engine, "hash_pandas_dataframe", hashed.append)
+    frame = delivered_providers([("1234567-1", "NGO", "2026-01-01 00:00", 1, True)])
+    assert validate(partial(raw_suite, PROVIDERS), frame, None, "test").success
+    assert hashed == []
