@@ -4,8 +4,8 @@
    to that area), so both parts of the activation rate are counted in the same place. A person
    in a service on a day no status period covers is counted in the episode's area. Target
    groups of a register count are the person's on that day: age by the day's year; long-term
-   unemployed by the unemployment spell (for people in services: by the episode's flag at its
-   start). #}
+   unemployed by the start of the segment's unemployment spell (for people in services: by the
+   episode's flag at its start). #}
 
 with days as (
     select distinct month_end as day from {{ ref('int_area_month_spine') }}
@@ -22,22 +22,18 @@ persons as (
     from {{ ref('stg_register__persons') }}
 ),
 
--- Unemployment segments lie inside one spell each: the spell is looked up once per segment.
 unemployed_segments as (
     select
         s.person_key,
         m.employment_area_code,
         s.segment_start,
         s.segment_end,
-        sp.spell_start,
+        s.spell_start,
         p.birth_year,
         coalesce(p.has_partial_work_ability, false) as has_partial_work_ability,
         coalesce(p.is_foreign_language, false) as is_foreign_language
     from {{ ref('int_status_segments') }} as s
     inner join {{ ref('ref_municipalities') }} as m on m.municipality_code = s.municipality_code
-    left join {{ ref('int_unemployment_spells') }} as sp
-        on sp.person_key = s.person_key
-        and s.segment_start between sp.spell_start and sp.spell_end
     left join persons as p on p.person_key = s.person_key
     where s.status in ('UNEMPLOYED', 'LAID_OFF')
 ),

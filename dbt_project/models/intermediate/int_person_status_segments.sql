@@ -3,8 +3,13 @@
    overlap, the one with the latest start_date decides each day (ties: latest updated_at, then
    highest period_id), so an earlier long period resumes after a later short one ends. Days
    without a segment have status UNKNOWN. Most people's periods never overlap: their periods
-   are their segments, and only the others go through the day-boundary split. Incremental by
-   person (macros/touched_persons.sql). #}
+   are their segments, and only the others go through the day-boundary split.
+   An UNEMPLOYED / LAID_OFF segment carries the start of its unemployment spell: such segments
+   chained while the next starts no later than the day after the previous ends. A spell that
+   began on or before D - 364 makes the person long-term unemployed on day D (at least 365
+   days including D). Cutting the segments at the as-of date cuts no chain (a segment starting
+   by then follows only segments that ended before it), so spell starts are as-of-independent.
+   Incremental by person (macros/touched_persons.sql). #}
 
 {{ config(
     materialized='incremental',
@@ -79,18 +84,47 @@ islands as (
             as island
     from decided
     where precedence = 1
+),
+
+segments as (
+    select
+        person_key,
+        period_id,
+        status,
+        municipality_code,
+        min(segment_start) as segment_start,
+        max(segment_end) as segment_end
+    from islands
+    group by person_key, period_id, status, municipality_code, island
+    union all
+    select person_key, period_id, status, municipality_code, start_date, end_date
+    from periods anti join overlapping_persons using (person_key)
+),
+
+unemployment as (
+    select
+        *,
+        coalesce(
+            segment_start > max(segment_end) over (
+                partition by person_key order by segment_start
+                rows between unbounded preceding and 1 preceding
+            ) + 1,
+            true
+        ) as starts_spell
+    from segments
+    where status in ('UNEMPLOYED', 'LAID_OFF')
+),
+
+spells as (
+    select
+        person_key,
+        segment_start,
+        max(case when starts_spell then segment_start end) over (
+            partition by person_key order by segment_start rows unbounded preceding
+        ) as spell_start
+    from unemployment
 )
 
-select
-    person_key,
-    period_id,
-    status,
-    municipality_code,
-    min(segment_start) as segment_start,
-    max(segment_end) as segment_end,
-    {{ built_at() }}
-from islands
-group by person_key, period_id, status, municipality_code, island
-union all
-select person_key, period_id, status, municipality_code, start_date, end_date, {{ built_at() }}
-from periods anti join overlapping_persons using (person_key)
+select s.*, sp.spell_start, {{ built_at() }}
+from segments as s
+left join spells as sp using (person_key, segment_start)

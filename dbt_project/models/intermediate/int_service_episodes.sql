@@ -7,12 +7,14 @@ with episodes as (
     where start_date <= {{ as_of() }}
 ),
 
+-- A spell covers the days between its start and its end without a gap, so the day before the
+-- start is in a spell exactly when an unemployment segment of it covers that day.
 long_term_unemployed_at_start as (
     select distinct e.service_period_id
     from episodes as e
-    inner join {{ ref('int_unemployment_spells') }} as s
+    inner join {{ ref('int_status_segments') }} as s
         on s.person_key = e.person_key
-        and e.start_date - 1 between s.spell_start and s.spell_end
+        and e.start_date - 1 between s.segment_start and s.segment_end
         and s.spell_start <= e.start_date - 365
 )
 

@@ -11,6 +11,7 @@ select
     status,
     municipality_code,
     segment_start,
-    least(segment_end, {{ as_of() }}) as segment_end
+    least(segment_end, {{ as_of() }}) as segment_end,
+    spell_start
 from {{ ref('int_person_status_segments') }}
 where segment_start <= {{ as_of() }}
