@@ -98,15 +98,19 @@ def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
     tested one by one (two thirds of the time of a million invoice lines)."""
     import pandas as pd
 
-    arrow = {
-        c: pd.StringDtype() if dtype == pl.String else pd.ArrowDtype(frame[c].to_arrow().type)
+    arrays = {
+        c: frame[c].to_arrow()
         for c, dtype in frame.schema.items()
         if dtype == pl.String or isinstance(dtype, pl.Decimal)
     }
-    others = frame.drop(arrow).to_pandas()
+    dtypes = {
+        c: pd.StringDtype() if frame.schema[c] == pl.String else pd.ArrowDtype(array.type)
+        for c, array in arrays.items()
+    }
+    others = frame.drop(arrays).to_pandas()
     return pd.DataFrame(
         {
-            c: pd.array(frame[c].to_arrow(), dtype=arrow[c]) if c in arrow else others[c]
+            c: pd.array(arrays[c], dtype=dtypes[c]) if c in arrays else others[c]
             for c in frame.columns
         }
     )
