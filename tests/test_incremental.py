@@ -23,6 +23,8 @@ PERSON_MODELS = {
     "intermediate.int_person_status_segments": "jobseeker_periods",
     "intermediate.int_person_invoice_allocations": "invoice_lines",
     "intermediate.int_person_service_month_ends": "service_periods",
+    "intermediate.int_person_service_episodes": "service_periods",
+    "intermediate.int_person_episode_outcomes": "service_periods",
 }
 
 

@@ -41,3 +41,14 @@
     {%- set new = run_query(compared ~ ' select file from (from listed except from taken) order by file') -%}
     {{ return(new.columns[0].values() | list) }}
 {% endmacro %}
+
+
+{# The entity's files a ledger holds: the ones a build has taken in before. #}
+{% macro taken_lake_files(source_name, entity, ledger_schema, ledger_name) %}
+    {%- set folder = env_var('VAIKUTTAVUUS_LAKE_DIR', '../data/lake') ~ '/' ~ source_name ~ '/' ~ entity ~ '/' -%}
+    {%- set taken = run_query(
+        'select file from ' ~ ledger_schema ~ '.' ~ ledger_name
+        ~ " where starts_with(file, '" ~ folder ~ "') order by file"
+    ) -%}
+    {{ return(taken.columns[0].values() | list) }}
+{% endmacro %}

@@ -45,11 +45,15 @@
 
 {% macro keys_in_files(files, keys) -%}
     {%- if files -%}
-        select distinct {{ keys }}
-        from read_parquet([
-            {%- for file in files %}'{{ file | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor -%}
-        ], union_by_name = true)
+        select distinct {{ keys }} from {{ read_lake_files(files) }}
     {%- else -%}
         select {{ keys }} from {{ this }} where false
     {%- endif -%}
+{%- endmacro %}
+
+
+{% macro read_lake_files(files) -%}
+    read_parquet([
+        {%- for file in files %}'{{ file | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor -%}
+    ], union_by_name = true)
 {%- endmacro %}

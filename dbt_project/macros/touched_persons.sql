@@ -2,14 +2,16 @@
    people whose rows can have changed since these models were last built (their ledger,
    int_lake_files, records the lake files and the as-of date of that build):
    - people named in lake files added since, and the people this model holds for the keys
-     those files carry (a key that moved to another person or was deleted);
+     those files carry (a key that moved to another person or was deleted); a model that
+     does not hold an entity's keys takes the people of every version of those keys in the
+     lake files taken in before instead;
    - people with a date the as-of date has moved across: a row dated between the last build's
      as-of date and this one's enters (or leaves) the as-of window.
    A model lists what it depends on in its config, meta.touched_by:
      entities: [[source, entity, [key columns]], ...]   the lake entities it reads
      as_of_dated: [[model, date column], ...]           the dates it filters by the as-of date
    It must not read anything else that can change (no dimension attributes: those are joined
-   downstream). The pre-hook delete_touched_persons() deletes the touched people's rows and
+   downstream; seeds are part of the dbt project, whose change makes the build a full one). The pre-hook delete_touched_persons() deletes the touched people's rows and
    the model's body selects theirs again (`where {{ persons_filter(touched) }}`), so a
    person with no rows left ends with none. #}
 
@@ -22,6 +24,7 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set spec = config.get('meta')['touched_by'] -%}
+    {%- set held_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
     {%- set parts = [] -%}
     {%- for source_name, entity, keys in spec.get('entities', []) -%}
         {%- set files = new_lake_files(source_name, entity, 'intermediate', 'int_lake_files') -%}
@@ -29,12 +32,19 @@
             {{ return(none) }}
         {%- endif -%}
         {%- if files -%}
-            {%- set keys = keys | join(', ') -%}
             {%- do parts.append(keys_in_files(files, 'person_key')) -%}
-            {%- do parts.append(
-                'select person_key from ' ~ this ~ ' where (' ~ keys ~ ') in ('
-                ~ keys_in_files(files, keys) ~ ')'
-            ) -%}
+            {%- set holders = [this] -%}
+            {%- if keys | reject('in', held_columns) | list -%}
+                {%- set taken = taken_lake_files(source_name, entity, 'intermediate', 'int_lake_files') -%}
+                {%- set holders = [read_lake_files(taken)] if taken else [] -%}
+            {%- endif -%}
+            {%- set keys = keys | join(', ') -%}
+            {%- for holder in holders -%}
+                {%- do parts.append(
+                    'select person_key from ' ~ holder ~ ' where (' ~ keys ~ ') in ('
+                    ~ keys_in_files(files, keys) ~ ')'
+                ) -%}
+            {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
     {%- set previous = previous_as_of() -%}

@@ -15,7 +15,7 @@ with episodes as (
     from {{ ref('int_service_episodes') }} as e
     inner join {{ ref('int_episode_target_groups') }} as g
         on g.service_period_id = e.service_period_id
-    inner join {{ ref('int_episode_outcomes') }} as o on o.service_period_id = e.service_period_id
+    inner join {{ ref('int_person_episode_outcomes') }} as o on o.service_period_id = e.service_period_id
 ),
 
 spine as (

@@ -45,6 +45,6 @@ select
     cast(coalesce(c.cost_eur, 0) as decimal(18, 2)) as cost_eur,
     {{ as_of() }} as as_of_date
 from {{ ref('int_service_episodes') }} as e
-inner join {{ ref('int_episode_outcomes') }} as o on o.service_period_id = e.service_period_id
+inner join {{ ref('int_person_episode_outcomes') }} as o on o.service_period_id = e.service_period_id
 left join {{ ref('int_episode_participation') }} as p on p.service_period_id = e.service_period_id
 left join cost as c on c.service_period_id = e.service_period_id

@@ -1,15 +1,52 @@
 {# Outcomes of each episode from the resolved status segments. An outcome is NULL until the
-   episode has exited and the last day it looks at is on or before the as-of date. #}
+   episode has exited and the last day it looks at is on or before the as-of date.
+   Incremental by person (macros/touched_persons.sql). Besides the episodes that have started,
+   the as-of date decides an episode's outcomes only on the days it crosses: its exit and the
+   ends of its follow-up windows (exit + 30 / 90 / 91 / 182 / 365, when an outcome becomes
+   observable), and the start of a status segment or period (employment during an ongoing
+   episode, an education start); a window that ends by the as-of date looks only at days up
+   to it, which the cut at the as-of date leaves as they are. #}
+
+-- depends_on: {{ ref('stg_register__service_periods') }}
+-- depends_on: {{ ref('int_person_status_segments') }}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_touched_persons() }}",
+    post_hook="{{ drop_touched_persons() }}",
+    meta={'touched_by': {
+        'entities': [
+            ['register', 'service_periods', ['service_period_id']],
+            ['register', 'jobseeker_periods', ['period_id']],
+        ],
+        'as_of_dated': [
+            ['stg_register__service_periods', 'start_date'],
+            ['stg_register__service_periods', 'end_date'],
+            ['stg_register__service_periods', 'end_date + 30'],
+            ['stg_register__service_periods', 'end_date + 90'],
+            ['stg_register__service_periods', 'end_date + 91'],
+            ['stg_register__service_periods', 'end_date + 182'],
+            ['stg_register__service_periods', 'end_date + 365'],
+            ['stg_register__jobseeker_periods', 'start_date'],
+            ['int_person_status_segments', 'segment_start'],
+        ],
+    }},
+) }}
+
+{%- set touched = touched_persons() %}
 
 with episodes as (
     select
         service_period_id,
         person_key,
+        service_category,
         start_date,
         end_date,
-        is_exited,
+        coalesce(end_date <= {{ as_of() }}, false) as is_exited,
         least(coalesce(end_date, {{ as_of() }}), {{ as_of() }}) as observed_end
-    from {{ ref('int_service_episodes') }}
+    from {{ ref('int_person_service_episodes') }}
+    where {{ persons_filter(touched) }}
 ),
 
 segments as (
@@ -22,7 +59,9 @@ segments as (
         s.segment_start,
         s.segment_end
     from episodes as e
-    inner join {{ ref('int_status_segments') }} as s
+    inner join (
+        select * from {{ ref('int_status_segments') }} where {{ persons_filter(touched) }}
+    ) as s
         on s.person_key = e.person_key
         and s.segment_end >= e.start_date
         and s.segment_start <= e.observed_end + 365
@@ -58,7 +97,10 @@ status_flags as (
 education_starts as (
     select distinct e.service_period_id
     from episodes as e
-    inner join {{ ref('stg_register__jobseeker_periods') }} as p
+    inner join (
+        select * from {{ ref('stg_register__jobseeker_periods') }}
+        where {{ persons_filter(touched) }}
+    ) as p
         on p.person_key = e.person_key
         and p.status = 'IN_EDUCATION'
         and p.start_date between e.end_date + 1 and e.end_date + 182
@@ -74,7 +116,7 @@ next_services as (
             partition by e.service_period_id order by n.start_date, n.service_period_id
         ) as sequence_no
     from episodes as e
-    inner join {{ ref('int_service_episodes') }} as n
+    inner join episodes as n
         on n.person_key = e.person_key
         and n.start_date between e.end_date + 1 and e.end_date + 90
 ),
@@ -114,6 +156,7 @@ next_steps as (
 
 select
     o.service_period_id,
+    o.person_key,
     case when o.observable_30d then coalesce(f.employed_30d, false) end
         as employed_open_within_30d,
     case when o.observable_91d then coalesce(f.employed_3m, false) end as employed_open_3m,
@@ -127,7 +170,8 @@ select
         as unemployed_again_within_3m,
     coalesce(f.employed_during, false) as employed_open_during_service,
     n.next_step as next_step_90d,
-    n.gap_days as next_step_gap_days
+    n.gap_days as next_step_gap_days,
+    {{ built_at() }}
 from observability as o
 left join status_flags as f on f.service_period_id = o.service_period_id
 left join education_starts as es on es.service_period_id = o.service_period_id
