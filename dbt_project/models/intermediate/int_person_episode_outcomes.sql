@@ -49,6 +49,11 @@ with episodes as (
     where {{ persons_filter(touched) }}
 ),
 
+-- Materialized: joined as the view with the as-of cut, the filter reaches the segments late.
+person_segments as materialized (
+    select * from {{ ref('int_status_segments') }} where {{ persons_filter(touched) }}
+),
+
 segments as (
     select
         e.service_period_id,
@@ -59,9 +64,7 @@ segments as (
         s.segment_start,
         s.segment_end
     from episodes as e
-    inner join (
-        select * from {{ ref('int_status_segments') }} where {{ persons_filter(touched) }}
-    ) as s
+    inner join person_segments as s
         on s.person_key = e.person_key
         and s.segment_end >= e.start_date
         and s.segment_start <= e.observed_end + 365

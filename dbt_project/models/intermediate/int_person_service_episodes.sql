@@ -29,12 +29,21 @@ with episodes as (
     where start_date <= {{ as_of() }} and {{ persons_filter(touched) }}
 ),
 
+-- Materialized: joined as the view with the as-of cut, the filter reaches the segments late.
+person_segments as materialized (
+    select * from {{ ref('int_status_segments') }} where {{ persons_filter(touched) }}
+),
+
+persons as (
+    select * from {{ ref('stg_register__persons') }} where {{ persons_filter(touched) }}
+),
+
 -- A spell covers the days between its start and its end without a gap, so the day before the
 -- start is in a spell exactly when an unemployment segment of it covers that day.
 long_term_unemployed_at_start as (
     select distinct e.service_period_id
     from episodes as e
-    inner join {{ ref('int_status_segments') }} as s
+    inner join person_segments as s
         on s.person_key = e.person_key
         and e.start_date - 1 between s.segment_start and s.segment_end
         and s.spell_start <= e.start_date - 365
@@ -63,5 +72,5 @@ select
 from episodes as e
 left join {{ ref('ref_service_codes') }} as sc on sc.service_code = e.service_code
 left join {{ ref('ref_municipalities') }} as m on m.municipality_code = e.municipality_code
-left join {{ ref('stg_register__persons') }} as p on p.person_key = e.person_key
+left join persons as p on p.person_key = e.person_key
 left join long_term_unemployed_at_start as ltu on ltu.service_period_id = e.service_period_id
