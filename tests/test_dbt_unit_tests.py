@@ -9,29 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 from ingest.lake import ensure_placeholders
-from orchestration.settings import DBT_PROJECT_DIR
-from tests.helpers import settings_under
-
-DBT = str(Path(sys.executable).parent / "dbt")
-
-
-def _dbt(args: list[str], env: dict[str, str], target: Path) -> subprocess.CompletedProcess:
-    command = [
-        DBT,
-        *args,
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-        "--target-path",
-        str(target),
-    ]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+from tests.helpers import run_dbt, settings_under
 
 
 def test_every_dbt_unit_test_passes(tmp_path):
@@ -44,7 +24,7 @@ def test_every_dbt_unit_test_passes(tmp_path):
         "VAIKUTTAVUUS_WAREHOUSE": settings.warehouse_path,
         "VAIKUTTAVUUS_AS_OF": "2026-03-31",
     }
-    built = _dbt(
+    built = run_dbt(
         [
             "build",
             "--empty",
@@ -57,7 +37,7 @@ def test_every_dbt_unit_test_passes(tmp_path):
         tmp_path / "target",
     )
     assert built.returncode == 0, built.stdout[-3000:]
-    tested = _dbt(["test", "--select", "test_type:unit"], env, tmp_path / "target")
+    tested = run_dbt(["test", "--select", "test_type:unit"], env, tmp_path / "target")
     results = [  # the on-run-start hook (listing the lake files) reports as an operation
         r
         for r in json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]

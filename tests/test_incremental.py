@@ -7,14 +7,18 @@ second delivery and builds again, taking in only the new lake files.
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from ingest.generator.rounds import deliver, delivery_rounds
+from ingest.load import ingest_source
+from ingest.pseudonymise import load_key
 from orchestration.run import execute
-from tests.helpers import query, settings_under
+from tests.helpers import FIXTURES, query, run_dbt, settings_under
 
 COMPARED_SCHEMAS = ("staging", "intermediate", "marts")
 LEDGER_TABLES = {"stg_lake_files", "lake_files_at_start", "int_lake_files"}  # lake paths differ
@@ -139,3 +143,67 @@ def test_the_nightly_warehouse_equals_a_full_rebuild(nightly, generated_run):
                     f" except all select {columns} from {b})"
                 ).fetchone()[0]
                 assert extra == 0, f"{a} has {extra} rows that {b} has not"
+
+
+# J13 (P1's open-market job from 10.4.2025) re-delivered as P2's. The new file names only P2;
+# P1 is found by the period's earlier version in the lake.
+MOVED_PERIOD = (
+    "period_id,person_id,status,municipality_code,start_date,end_date,updated_at,deleted\n"
+    "J13,150601A234A,EMPLOYED_OPEN,091,2025-04-10,,2026-03-31T13:00:00,false\n"
+)
+E1_OUTCOMES = (
+    "employed_open_within_30d, employed_open_3m, employed_open_6m, employed_open_12m,"
+    " working_or_studying_12m, next_step_90d"
+)
+
+
+def _ingest_and_build_person_models(settings, target: Path) -> None:
+    """Ingest, then dbt builds the person-level intermediates (and what they read) only."""
+    for source in ("register", "purchases", "surveys"):
+        ingest_source(settings.landing, source, settings.lake, load_key(demo=True))
+    env = {
+        **os.environ,
+        "VAIKUTTAVUUS_LAKE_DIR": settings.lake_dir,
+        "VAIKUTTAVUUS_WAREHOUSE": settings.warehouse_path,
+    }
+    built = run_dbt(
+        [
+            "build",
+            "--select",
+            "+int_lake_files",
+            "--exclude-resource-type",
+            "test",
+            "--exclude-resource-type",
+            "unit_test",
+        ],
+        env,
+        target,
+    )
+    assert built.returncode == 0, built.stdout[-3000:]
+
+
+def test_a_period_moved_to_someone_else_recomputes_its_previous_person(tmp_path):
+    """The outcomes hold no period ids, so a nightly build finds the person a period moved away
+    from in the lake. Without J13, P1 has no status after E1 ends on 31.3.2025: every outcome
+    of E1 (as of 31.3.2026, all observable) turns false and nothing followed it."""
+    landing = tmp_path / "landing"
+    shutil.copytree(FIXTURES / "hand_built", landing)
+    settings = settings_under(tmp_path, landing)
+    settings.warehouse.parent.mkdir(parents=True)
+    _ingest_and_build_person_models(settings, tmp_path / "target")
+    e1 = f"""select {E1_OUTCOMES} from intermediate.int_person_episode_outcomes
+        where service_period_id = 'E1'"""
+    assert query(settings, e1) == [
+        dict.fromkeys(E1_OUTCOMES.split(", "), True) | {"next_step_90d": "EMPLOYED_OPEN"}
+    ]
+    (landing / "register" / "2026-04-01").mkdir()
+    (landing / "register" / "2026-04-01" / "jobseeker_periods.csv").write_text(MOVED_PERIOD)
+    _ingest_and_build_person_models(settings, tmp_path / "target")
+    assert query(settings, e1) == [
+        dict.fromkeys(E1_OUTCOMES.split(", "), False) | {"next_step_90d": "NO_SERVICE_NO_WORK"}
+    ]
+    [built] = query(  # by a nightly build, not a full one
+        settings,
+        "select count(distinct built_at) as builds from intermediate.int_person_episode_outcomes",
+    )
+    assert built["builds"] == 2

@@ -25,7 +25,7 @@
     {%- if ledger is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set folder = env_var('VAIKUTTAVUUS_LAKE_DIR', '../data/lake') ~ '/' ~ source_name ~ '/' ~ entity ~ '/' -%}
+    {%- set folder = lake_folder(source_name, entity) -%}
     {%- set compared -%}
         with listed as (
             select * from staging.lake_files_at_start where starts_with(file, '{{ folder }}')
@@ -45,10 +45,14 @@
 
 {# The entity's files a ledger holds: the ones a build has taken in before. #}
 {% macro taken_lake_files(source_name, entity, ledger_schema, ledger_name) %}
-    {%- set folder = env_var('VAIKUTTAVUUS_LAKE_DIR', '../data/lake') ~ '/' ~ source_name ~ '/' ~ entity ~ '/' -%}
     {%- set taken = run_query(
         'select file from ' ~ ledger_schema ~ '.' ~ ledger_name
-        ~ " where starts_with(file, '" ~ folder ~ "') order by file"
+        ~ " where starts_with(file, '" ~ lake_folder(source_name, entity) ~ "') order by file"
     ) -%}
     {{ return(taken.columns[0].values() | list) }}
 {% endmacro %}
+
+
+{% macro lake_folder(source_name, entity) -%}
+    {{ return(env_var('VAIKUTTAVUUS_LAKE_DIR', '../data/lake') ~ '/' ~ source_name ~ '/' ~ entity ~ '/') }}
+{%- endmacro %}

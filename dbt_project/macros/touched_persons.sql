@@ -11,9 +11,10 @@
      entities: [[source, entity, [key columns]], ...]   the lake entities it reads
      as_of_dated: [[model, date column], ...]           the dates it filters by the as-of date
    It must not read anything else that can change (no dimension attributes: those are joined
-   downstream; seeds are part of the dbt project, whose change makes the build a full one). The pre-hook delete_touched_persons() deletes the touched people's rows and
-   the model's body selects theirs again (`where {{ persons_filter(touched) }}`), so a
-   person with no rows left ends with none. #}
+   downstream; seeds are part of the dbt project, whose change makes the build a full one).
+   The pre-hook delete_touched_persons() deletes the touched people's rows and the model's
+   body selects theirs again (`where {{ persons_filter(touched) }}`), so a person with no rows
+   left ends with none. #}
 
 {% macro touched_persons() %}
     {%- if not (execute and is_incremental()) -%}
