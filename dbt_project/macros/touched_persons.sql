@@ -1,4 +1,5 @@
-{# Incremental person-level intermediates (int_person_*): a nightly build recomputes only the
+{# Incremental person-level intermediates (int_person_*, models/intermediate/person, whose
+   folder config in dbt_project.yml adds the hooks below): a nightly build recomputes only the
    people whose rows can have changed since these models were last built (their ledger,
    int_lake_files, records the lake files and the as-of date of that build):
    - people named in lake files added since, and the people this model holds for the keys

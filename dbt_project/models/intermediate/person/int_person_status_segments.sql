@@ -12,10 +12,6 @@
    Incremental by person (macros/touched_persons.sql). #}
 
 {{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_touched_persons() }}",
-    post_hook="{{ drop_touched_persons() }}",
     meta={'touched_by': {'entities': [['register', 'jobseeker_periods', ['period_id']]]}},
 ) }}
 

@@ -9,10 +9,7 @@
    passed since the last build; rows after the as-of date go (it can be set back). #}
 
 {{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook=["{{ delete_touched_persons() }}", "{{ delete_after_as_of('day') }}"],
-    post_hook="{{ drop_touched_persons() }}",
+    pre_hook="{{ delete_after_as_of('day') }}",
     meta={'touched_by': {'entities': [
         ['register', 'service_periods', ['service_period_id']],
         ['register', 'jobseeker_periods', ['period_id']],

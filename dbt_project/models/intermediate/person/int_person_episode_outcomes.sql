@@ -11,10 +11,6 @@
 -- depends_on: {{ ref('int_person_status_segments') }}
 
 {{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_touched_persons() }}",
-    post_hook="{{ drop_touched_persons() }}",
     meta={'touched_by': {
         'entities': [
             ['register', 'service_periods', ['service_period_id']],

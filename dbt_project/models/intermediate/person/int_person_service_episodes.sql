@@ -7,10 +7,6 @@
    same cut at any later as-of date. #}
 
 {{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_touched_persons() }}",
-    post_hook="{{ drop_touched_persons() }}",
     meta={'touched_by': {
         'entities': [
             ['register', 'service_periods', ['service_period_id']],

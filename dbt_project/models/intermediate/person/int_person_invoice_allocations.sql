@@ -10,10 +10,6 @@
 -- depends_on: {{ ref('stg_register__service_periods') }}
 
 {{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_touched_persons() }}",
-    post_hook="{{ drop_touched_persons() }}",
     meta={'touched_by': {
         'entities': [
             ['purchases', 'invoice_lines', ['invoice_id', 'line_no']],
