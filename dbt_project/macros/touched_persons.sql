@@ -10,7 +10,10 @@
      as-of date and this one's enters (or leaves) the as-of window.
    A model lists what it depends on in its config, meta.touched_by:
      entities: [[source, entity, [key columns]], ...]   the lake entities it reads
-     as_of_dated: [[model, date column], ...]           the dates it filters by the as-of date
+     as_of_dated: [[model, date column, [days, ...]], ...]
+       the dates (plus each number of days; 0 if none given) the as-of date decides by, one
+       scan per entry: each window is a range of the column itself, whose row groups DuckDB
+       can skip
    It must not read anything else that can change (no dimension attributes: those are joined
    downstream; seeds are part of the dbt project, whose change makes the build a full one).
    The pre-hook delete_touched_persons() deletes the touched people's rows and the model's
@@ -49,11 +52,18 @@
             {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- set previous = previous_as_of() -%}
-    {%- for model, column in spec.get('as_of_dated', []) -%}
+    {%- for dated in spec.get('as_of_dated', []) -%}
+        {%- set earlier = 'least(' ~ previous_as_of() ~ ', ' ~ as_of() ~ ')' -%}
+        {%- set later = 'greatest(' ~ previous_as_of() ~ ', ' ~ as_of() ~ ')' -%}
+        {%- set column = dated[1] -%}
+        {%- set windows = [] -%}
+        {%- for days in (dated[2] if dated | length > 2 else [0]) -%}
+            {%- do windows.append(
+                column ~ ' between ' ~ earlier ~ ' + ' ~ (1 - days) ~ ' and ' ~ later ~ ' - ' ~ days
+            ) -%}
+        {%- endfor -%}
         {%- do parts.append(
-            'select person_key from ' ~ ref(model) ~ ' where ' ~ column ~ ' between least('
-            ~ previous ~ ', ' ~ as_of() ~ ') + 1 and greatest(' ~ previous ~ ', ' ~ as_of() ~ ')'
+            'select person_key from ' ~ ref(dated[0]) ~ ' where ' ~ windows | join(' or ')
         ) -%}
     {%- endfor -%}
     {%- if not parts -%}

@@ -18,12 +18,7 @@
         ],
         'as_of_dated': [
             ['stg_register__service_periods', 'start_date'],
-            ['stg_register__service_periods', 'end_date'],
-            ['stg_register__service_periods', 'end_date + 30'],
-            ['stg_register__service_periods', 'end_date + 90'],
-            ['stg_register__service_periods', 'end_date + 91'],
-            ['stg_register__service_periods', 'end_date + 182'],
-            ['stg_register__service_periods', 'end_date + 365'],
+            ['stg_register__service_periods', 'end_date', [0, 30, 90, 91, 182, 365]],
             ['stg_register__jobseeker_periods', 'start_date'],
             ['int_person_status_segments', 'segment_start'],
         ],
