@@ -1,6 +1,10 @@
 {# Service episodes (int_person_service_episodes) with what depends on the provider and
    contract registers or the as-of date: the provider's sector, the operating model, the
-   duration so far and whether the episode has exited. #}
+   duration so far and whether the episode has exited. A view: a table would copy every
+   episode every night for the few columns that change with the registers or the as-of date,
+   while two joins to small tables cost its readers little. #}
+
+{{ config(materialized='view') }}
 
 select
     e.service_period_id,
