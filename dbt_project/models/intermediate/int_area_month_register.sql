@@ -72,7 +72,7 @@ in_services as (
         false as is_unemployed,
         true as is_in_service
     from {{ ref('int_person_service_month_ends') }} as d
-    inner join {{ ref('int_service_episodes') }} as e
+    inner join {{ ref('int_person_service_episodes') }} as e
         on e.service_period_id = d.service_period_id
     left join persons as p on p.person_key = d.person_key
     where d.day in (select day from days)

@@ -4,7 +4,7 @@
 with first_month as (
     select cast(date_trunc('month', min(first_day)) as date) as month_start
     from (
-        select min(start_date) as first_day from {{ ref('int_service_episodes') }}
+        select min(start_date) as first_day from {{ ref('int_person_service_episodes') }}
         union all
         select min(period_month) from {{ ref('int_invoice_allocations') }}
     ) as starts
@@ -17,7 +17,7 @@ months as (
 ),
 
 areas as (
-    select employment_area_code from {{ ref('int_service_episodes') }}
+    select employment_area_code from {{ ref('int_person_service_episodes') }}
     union
     select employment_area_code from {{ ref('int_invoice_allocations') }}
     union

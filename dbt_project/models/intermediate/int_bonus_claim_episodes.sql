@@ -26,7 +26,7 @@ candidate_episodes as (
         e.service_period_id,
         {{ latest_starting_rank('b', 'e') }} as preference
     from bonus_lines as b
-    inner join {{ ref('int_service_episodes') }} as e
+    inner join {{ ref('int_person_service_episodes') }} as e
         on e.contract_id = b.contract_id
         and e.person_key = b.person_key
         and e.start_date <= b.outcome_date

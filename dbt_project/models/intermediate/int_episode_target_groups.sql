@@ -3,7 +3,7 @@
 with episodes as (
     select service_period_id, is_youth, is_long_term_unemployed, has_partial_work_ability,
         is_foreign_language
-    from {{ ref('int_service_episodes') }}
+    from {{ ref('int_person_service_episodes') }}
 ),
 
 grouped as (

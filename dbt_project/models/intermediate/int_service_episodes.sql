@@ -2,7 +2,8 @@
    contract registers or the as-of date: the provider's sector, the operating model, the
    duration so far and whether the episode has exited. A view: a table would copy every
    episode every night for the few columns that change with the registers or the as-of date,
-   while two joins to small tables cost its readers little. #}
+   while two joins to small tables cost its few readers little (models that need none of
+   these columns read int_person_service_episodes). #}
 
 {{ config(materialized='view') }}
 

@@ -39,7 +39,7 @@ episodes as (
         contract_id,
         start_date,
         coalesce(end_date, date '9999-12-31') as end_date
-    from {{ ref('int_service_episodes') }}
+    from {{ ref('int_person_service_episodes') }}
     where contract_id is not null and {{ persons_filter(touched) }}
 ),
 

@@ -33,7 +33,7 @@ with episodes as (
         end as first_day,
         {%- endif %}
         least(coalesce(end_date, {{ as_of() }}), {{ as_of() }}) as observed_end
-    from {{ ref('int_service_episodes') }}
+    from {{ ref('int_person_service_episodes') }}
     where counts_in_activation_rate
 ),
 
