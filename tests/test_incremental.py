@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -21,6 +22,7 @@ from orchestration.run import execute
 from tests.helpers import FIXTURES, query, run_dbt, settings_under
 
 COMPARED_SCHEMAS = ("staging", "intermediate", "marts")
+COMPARED_AUDIT = [("audit", "data_quality_findings")]  # the other audit tables record loads
 LEDGER_TABLES = {"stg_lake_files", "lake_files_at_start", "int_lake_files"}  # lake paths differ
 # The incremental person-level intermediates, with the entity whose new files touch people.
 PERSON_MODELS = {
@@ -124,12 +126,11 @@ def test_the_nightly_warehouse_equals_a_full_rebuild(nightly, generated_run):
         con.execute(f"attach '{generated_run.settings.warehouse_path}' as full_build (read_only)")
         tables = con.execute(
             """select table_schema, table_name from information_schema.tables
-            where table_catalog = current_database() and table_type = 'BASE TABLE'
-            and table_schema in ?""",
+            where table_catalog = current_database() and table_schema in ?""",
             [list(COMPARED_SCHEMAS)],
         ).fetchall()
-        compared = [(s, t) for s, t in tables if t not in LEDGER_TABLES]
-        assert {s for s, _ in compared} == set(COMPARED_SCHEMAS)
+        compared = [(s, t) for s, t in tables if t not in LEDGER_TABLES] + COMPARED_AUDIT
+        assert {s for s, _ in compared} == {*COMPARED_SCHEMAS, "audit"}
         for schema, table in compared:
             ours, theirs = f"{schema}.{table}", f"full_build.{schema}.{table}"
             columns = ", ".join(  # every column but when the row was built
@@ -145,12 +146,28 @@ def test_the_nightly_warehouse_equals_a_full_rebuild(nightly, generated_run):
                 assert extra == 0, f"{a} has {extra} rows that {b} has not"
 
 
-# J13 (P1's open-market job from 10.4.2025) re-delivered as P2's. The new file names only P2;
-# P1 is found by the period's earlier version in the lake.
-MOVED_PERIOD = (
+# J13 (P1's open-market job from 10.4.2025) and J62 (P6's job 1.-20.5.2025) re-delivered as
+# P2's. The new file names only P2; P1 and P6 are found by the periods' earlier versions (in
+# the lake, or in the model when it holds period ids).
+MOVED_PERIODS = (
     "period_id,person_id,status,municipality_code,start_date,end_date,updated_at,deleted\n"
     "J13,150601A234A,EMPLOYED_OPEN,091,2025-04-10,,2026-03-31T13:00:00,false\n"
+    "J62,150601A234A,EMPLOYED_OPEN,091,2025-05-01,2025-05-20,2026-03-31T13:00:00,false\n"
 )
+# Overlapping pairs (lower period id first): start, end (None: open) and the deciding period.
+# P2 (J21 1.1.-30.6.2025, J22 1.7.-31.10.2025, J23 from 1.11.2025) gains J13 and J62, each
+# overlapping what it meets; the later start decides. P6 keeps only J61: no pair left.
+PAIRS = """select period_id, other_period_id, overlap_start, overlap_end, decided_by_period_id
+    from intermediate.int_person_overlapping_periods
+    where period_id < other_period_id order by all"""
+PAIRS_BEFORE = [("J61", "J62", date(2025, 5, 1), date(2025, 5, 20), "J62")]
+PAIRS_AFTER = [
+    ("J13", "J21", date(2025, 4, 10), date(2025, 6, 30), "J13"),
+    ("J13", "J22", date(2025, 7, 1), date(2025, 10, 31), "J22"),
+    ("J13", "J23", date(2025, 11, 1), None, "J23"),
+    ("J13", "J62", date(2025, 5, 1), date(2025, 5, 20), "J62"),
+    ("J21", "J62", date(2025, 5, 1), date(2025, 5, 20), "J62"),
+]
 E1_OUTCOMES = (
     "employed_open_within_30d, employed_open_3m, employed_open_6m, employed_open_12m,"
     " working_or_studying_12m, next_step_90d"
@@ -185,7 +202,8 @@ def _ingest_and_build_person_models(settings, target: Path) -> None:
 def test_a_period_moved_to_someone_else_recomputes_its_previous_person(tmp_path):
     """The outcomes hold no period ids, so a nightly build finds the person a period moved away
     from in the lake. Without J13, P1 has no status after E1 ends on 31.3.2025: every outcome
-    of E1 (as of 31.3.2026, all observable) turns false and nothing followed it."""
+    of E1 (as of 31.3.2026, all observable) turns false and nothing followed it. The
+    overlapping pairs hold period ids: P6's pair goes with J62, and P2's new pairs come."""
     landing = tmp_path / "landing"
     shutil.copytree(FIXTURES / "hand_built", landing)
     settings = settings_under(tmp_path, landing)
@@ -196,12 +214,14 @@ def test_a_period_moved_to_someone_else_recomputes_its_previous_person(tmp_path)
     assert query(settings, e1) == [
         dict.fromkeys(E1_OUTCOMES.split(", "), True) | {"next_step_90d": "EMPLOYED_OPEN"}
     ]
+    assert [tuple(r.values()) for r in query(settings, PAIRS)] == PAIRS_BEFORE
     (landing / "register" / "2026-04-01").mkdir()
-    (landing / "register" / "2026-04-01" / "jobseeker_periods.csv").write_text(MOVED_PERIOD)
+    (landing / "register" / "2026-04-01" / "jobseeker_periods.csv").write_text(MOVED_PERIODS)
     _ingest_and_build_person_models(settings, tmp_path / "target")
     assert query(settings, e1) == [
         dict.fromkeys(E1_OUTCOMES.split(", "), False) | {"next_step_90d": "NO_SERVICE_NO_WORK"}
     ]
+    assert [tuple(r.values()) for r in query(settings, PAIRS)] == PAIRS_AFTER
     [built] = query(  # by a nightly build, not a full one
         settings,
         "select count(distinct built_at) as builds from intermediate.int_person_episode_outcomes",
