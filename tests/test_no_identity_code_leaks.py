@@ -21,7 +21,10 @@ from ingest.pseudonymise import mask_identity_code
 from orchestration.settings import DBT_PROJECT_DIR
 from quality.checks import QUALITY_DOCS_DIR
 
-CODE = re.compile(rb"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b", re.IGNORECASE)
+# Not after "<digit>.": the fraction of a number is no code, but a time stamp's microseconds
+# followed by the next SQLite record's header byte (08:58:59.070113 + "v" + "2026") can read
+# as a valid one.
+CODE = re.compile(rb"(?<!\d\.)\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b", re.IGNORECASE)
 PERSON_KEY = re.compile(rb"\b[0-9a-f]{64}\b")  # a pseudonym: HMAC-SHA-256 in hex
 
 
