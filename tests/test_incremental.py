@@ -129,8 +129,8 @@ def test_the_nightly_warehouse_equals_a_full_rebuild(nightly, generated_run):
             where table_catalog = current_database() and table_schema in ?""",
             [list(COMPARED_SCHEMAS)],
         ).fetchall()
+        assert {s for s, _ in tables} == set(COMPARED_SCHEMAS)
         compared = [(s, t) for s, t in tables if t not in LEDGER_TABLES] + COMPARED_AUDIT
-        assert {s for s, _ in compared} == {*COMPARED_SCHEMAS, "audit"}
         for schema, table in compared:
             ours, theirs = f"{schema}.{table}", f"full_build.{schema}.{table}"
             columns = ", ".join(  # every column but when the row was built
