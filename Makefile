@@ -18,9 +18,12 @@ help:
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
+# --compile-bytecode: uv does not write .pyc files, and where Python may not write them either
+# (PYTHONDONTWRITEBYTECODE, a read-only install) every process compiled Dagster, dbt and Great
+# Expectations from source at each import: about 5 s of every run and of every dbt command.
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock Makefile
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
