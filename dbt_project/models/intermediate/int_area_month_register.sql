@@ -57,23 +57,21 @@ unemployed as (
     inner join days as d on d.day = s.day and d.day <= s.segment_end
 ),
 
--- A person's days in activating services, in the area of the status segment deciding the day
--- (int_person_service_month_ends), else in the episode's area; one row per day, area and
--- person.
+-- A person's days in activating services, in the area of the status segment deciding the day,
+-- else in the episode's area (both resolved in int_person_service_month_ends); one row per
+-- day, area and person.
 in_services as (
     select
         d.day,
         d.person_key,
-        coalesce(d.segment_area_code, e.employment_area_code) as employment_area_code,
-        bool_or(e.is_long_term_unemployed) as is_long_term_unemployed,
+        d.employment_area_code,
+        bool_or(d.is_long_term_unemployed) as is_long_term_unemployed,
         p.birth_year,
         coalesce(p.has_partial_work_ability, false) as has_partial_work_ability,
         coalesce(p.is_foreign_language, false) as is_foreign_language,
         false as is_unemployed,
         true as is_in_service
     from {{ ref('int_person_service_month_ends') }} as d
-    inner join {{ ref('int_person_service_episodes') }} as e
-        on e.service_period_id = d.service_period_id
     left join persons as p on p.person_key = d.person_key
     where d.day in (select day from days)
     group by all

@@ -1,6 +1,8 @@
 {# Each service episode that counts in the activation rate on each month's last day it covers
-   up to the as-of date, with the status segment deciding that day (none: no segment covers
-   it, and int_area_month_register counts the person in the episode's area). A person's
+   up to the as-of date, with the status segment deciding that day and the employment area
+   the day counts in: the deciding segment's, or the episode's when no segment covers the
+   day. The episode's long-term unemployment flag rides along, so the register counts
+   (int_area_month_register) need no join back to the episodes. A person's
    segments never overlap, so the deciding one is the latest starting on or before the day,
    if it has not ended: an as-of join. The segments are the as-of-independent ones: for a day
    up to the as-of date they decide as the cut ones do.
@@ -24,6 +26,8 @@ with episodes as (
     select
         service_period_id,
         person_key,
+        employment_area_code as episode_area_code,
+        is_long_term_unemployed,
         {%- if touched is none %}
         start_date as first_day,
         {%- else %}
@@ -40,7 +44,7 @@ with episodes as (
 -- The month-end days each episode covers from its first day, unnested per episode (not
 -- joined by range).
 days as (
-    select service_period_id, person_key, day
+    select service_period_id, person_key, day, episode_area_code, is_long_term_unemployed
     from (
         select *, last_day({{ unnest_month_starts('first_day', 'observed_end') }}) as day
         from episodes
@@ -63,7 +67,10 @@ select
     d.service_period_id,
     d.day,
     case when d.day <= s.segment_end then s.period_id end as period_id,
-    case when d.day <= s.segment_end then m.employment_area_code end as segment_area_code,
+    coalesce(
+        case when d.day <= s.segment_end then m.employment_area_code end, d.episode_area_code
+    ) as employment_area_code,
+    d.is_long_term_unemployed,
     {{ built_at() }}
 from days as d
 asof left join segments as s
