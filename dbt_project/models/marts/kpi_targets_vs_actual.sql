@@ -9,17 +9,24 @@ with targets as (
     select * from {{ ref('kpi_targets') }}
 ),
 
+exited as (
+    select * from {{ ref('fct_service_episodes') }}
+    where is_exited and cast(year(end_date) as varchar) in (select period from targets)
+),
+
+-- The target groups of those episodes only: listing every episode's groups first costs more
+-- than the rest of the model.
 exits as (
     select
-        f.*,
+        e.*,
         g.target_groups
-    from {{ ref('fct_service_episodes') }} as f
+    from exited as e
     inner join (
         select service_period_id, list(target_group) as target_groups
         from {{ ref('int_episode_target_groups') }}
+        semi join exited using (service_period_id)
         group by service_period_id
-    ) as g on g.service_period_id = f.service_period_id
-    where f.is_exited and cast(year(f.end_date) as varchar) in (select period from targets)
+    ) as g on g.service_period_id = e.service_period_id
 ),
 
 -- One row per exited episode and KPI whose outcome is observable, for the KPIs and periods
