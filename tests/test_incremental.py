@@ -31,6 +31,7 @@ PERSON_MODELS = {
     "intermediate.int_person_service_month_ends": "service_periods",
     "intermediate.int_person_service_episodes": "service_periods",
     "intermediate.int_person_episode_outcomes": "service_periods",
+    "intermediate.int_person_active_months": "service_periods",
 }
 
 
@@ -131,19 +132,25 @@ def test_the_nightly_warehouse_equals_a_full_rebuild(nightly, generated_run):
         ).fetchall()
         assert {s for s, _ in tables} == set(COMPARED_SCHEMAS)
         compared = [(s, t) for s, t in tables if t not in LEDGER_TABLES] + COMPARED_AUDIT
-        for schema, table in compared:
-            ours, theirs = f"{schema}.{table}", f"full_build.{schema}.{table}"
-            columns = ", ".join(  # every column but when the row was built
-                c
-                for (c,) in con.execute(f"select name from pragma_table_info('{ours}')").fetchall()
-                if c != "built_at"
-            )
-            for a, b in ((ours, theirs), (theirs, ours)):
-                extra = con.execute(
-                    f"select count(*) from (select {columns} from {a}"
-                    f" except all select {columns} from {b})"
-                ).fetchone()[0]
-                assert extra == 0, f"{a} has {extra} rows that {b} has not"
+        _assert_equal_to_full_build(con, compared)
+
+
+def _assert_equal_to_full_build(con, tables: list[tuple[str, str]]) -> None:
+    """Each (schema, table) holds the same rows as in the attached `full_build`, every column
+    compared but when the row was built."""
+    for schema, table in tables:
+        ours, theirs = f"{schema}.{table}", f"full_build.{schema}.{table}"
+        columns = ", ".join(
+            c
+            for (c,) in con.execute(f"select name from pragma_table_info('{ours}')").fetchall()
+            if c != "built_at"
+        )
+        for a, b in ((ours, theirs), (theirs, ours)):
+            extra = con.execute(
+                f"select count(*) from (select {columns} from {a}"
+                f" except all select {columns} from {b})"
+            ).fetchone()[0]
+            assert extra == 0, f"{a} has {extra} rows that {b} has not"
 
 
 # J13 (P1's open-market job from 10.4.2025) and J62 (P6's job 1.-20.5.2025) re-delivered as
@@ -174,14 +181,16 @@ E1_OUTCOMES = (
 )
 
 
-def _ingest_and_build_person_models(settings, target: Path) -> None:
-    """Ingest, then dbt builds the person-level intermediates (and what they read) only."""
+def _ingest_and_build_person_models(settings, target: Path, as_of: str = "") -> None:
+    """Ingest, then dbt builds the person-level intermediates (and what they read) only, as of
+    `as_of` when given (else the latest delivery)."""
     for source in ("register", "purchases", "surveys"):
         ingest_source(settings.landing, source, settings.lake, load_key(demo=True))
     env = {
         **os.environ,
         "VAIKUTTAVUUS_LAKE_DIR": settings.lake_dir,
         "VAIKUTTAVUUS_WAREHOUSE": settings.warehouse_path,
+        "VAIKUTTAVUUS_AS_OF": as_of,
     }
     built = run_dbt(
         [
@@ -227,3 +236,51 @@ def test_a_period_moved_to_someone_else_recomputes_its_previous_person(tmp_path)
         "select count(distinct built_at) as builds from intermediate.int_person_episode_outcomes",
     )
     assert built["builds"] == 2
+
+
+def _hand_built(work: Path):
+    landing = work / "landing"
+    shutil.copytree(FIXTURES / "hand_built", landing)
+    settings = settings_under(work, landing)
+    settings.warehouse.parent.mkdir(parents=True)
+    return settings
+
+
+def test_the_as_of_date_moved_across_month_ends_and_back_equals_a_full_build(tmp_path):
+    """With no new file, the models kept by day or month add the month-ends and months the
+    as-of date enters for the people nothing touches (E4 and E6 go on into July, E4 into
+    August), and drop those it leaves when set back; the people with an episode start the
+    move crosses (E2 and E3 on 1.7.) are recomputed. After each move the person-level
+    intermediates equal a full build at that as-of date."""
+    nightly = _hand_built(tmp_path / "nightly")
+    _ingest_and_build_person_models(nightly, tmp_path / "target", as_of="2025-06-15")
+    for as_of in ("2025-09-10", "2025-07-20"):
+        _ingest_and_build_person_models(nightly, tmp_path / "target", as_of=as_of)
+        full = _hand_built(tmp_path / f"full-{as_of}")
+        _ingest_and_build_person_models(full, tmp_path / f"target-{as_of}", as_of=as_of)
+        with duckdb.connect(nightly.warehouse_path) as con:
+            con.execute(f"attach '{full.warehouse_path}' as full_build (read_only)")
+            tables = con.execute(
+                """select table_schema, table_name from information_schema.tables
+                where table_catalog = current_database() and table_schema = 'intermediate'
+                and table_name like 'int_person_%'"""
+            ).fetchall()
+            assert len(tables) == len(PERSON_MODELS) + 1  # and the overlapping periods
+            _assert_equal_to_full_build(con, tables)
+    # The first build (as of 15.6.) made every row up to June; the second (9.10.) recomputed
+    # E2's and E3's people (E3's person from March, with E8) and added July and August for
+    # E4's and E6's; the third (20.7.) touched nobody and only deleted August and September.
+    months = query(
+        nightly,
+        """select month_start, count(distinct built_at) as builds
+        from intermediate.int_person_active_months group by all order by all""",
+    )
+    assert [(str(r["month_start"]), r["builds"]) for r in months] == [
+        ("2025-01-01", 1),
+        ("2025-02-01", 1),
+        ("2025-03-01", 2),
+        ("2025-04-01", 2),
+        ("2025-05-01", 2),
+        ("2025-06-01", 2),
+        ("2025-07-01", 1),
+    ]

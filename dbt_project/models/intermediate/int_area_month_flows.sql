@@ -22,32 +22,20 @@ spine as (
     select * from {{ ref('int_area_month_spine') }}
 ),
 
--- The months each episode is active in, unnested per episode rather than joined by range,
--- then one row per area, month and person, in every target group of any of the person's
--- episodes active there: counting those rows per target group counts distinct people, and the
--- rows do not multiply by target group before they are made distinct.
-active_persons as (
+-- One row per person, area and month with the target groups of any of the person's episodes
+-- active there (int_person_active_months): counting rows per target group counts distinct
+-- people, and the rows do not multiply by target group before they are made distinct.
+active_cells as (
     select
         employment_area_code,
         month_start,
-        bool_or(is_youth) as is_youth,
-        bool_or(is_long_term_unemployed) as is_long_term_unemployed,
-        bool_or(has_partial_work_ability) as has_partial_work_ability,
-        bool_or(is_foreign_language) as is_foreign_language
-    from (
-        select *, {{ unnest_month_starts('start_date', 'observed_end') }} as month_start
-        from (
-            select
-                *,
-                least(coalesce(end_date, {{ as_of() }}), {{ as_of() }}) as observed_end
-            from {{ ref('int_service_episodes') }}
-        ) as episodes
-    ) as months
-    group by employment_area_code, month_start, person_key
-),
-
-active_cells as (
-    select *, count(*) as persons from active_persons group by all
+        is_youth,
+        is_long_term_unemployed,
+        has_partial_work_ability,
+        is_foreign_language,
+        count(*) as persons
+    from {{ ref('int_person_active_months') }}
+    group by all
 ),
 
 active as (

@@ -9,6 +9,7 @@
 -- depends_on: {{ ref('int_person_service_episodes') }}
 -- depends_on: {{ ref('int_person_episode_outcomes') }}
 -- depends_on: {{ ref('int_person_overlapping_periods') }}
+-- depends_on: {{ ref('int_person_active_months') }}
 
 select f.file, f.size, f.last_modified, a.as_of_date
 from staging.lake_files_at_start as f
