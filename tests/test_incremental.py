@@ -208,15 +208,22 @@ def _ingest_and_build_person_models(settings, target: Path, as_of: str = "") -> 
     assert built.returncode == 0, built.stdout[-3000:]
 
 
+def _hand_built(work: Path):
+    """Settings over a copy of the hand-built landing folder under `work`."""
+    landing = work / "landing"
+    shutil.copytree(FIXTURES / "hand_built", landing)
+    settings = settings_under(work, landing)
+    settings.warehouse.parent.mkdir(parents=True)
+    return settings
+
+
 def test_a_period_moved_to_someone_else_recomputes_its_previous_person(tmp_path):
     """The outcomes hold no period ids, so a nightly build finds the person a period moved away
     from in the lake. Without J13, P1 has no status after E1 ends on 31.3.2025: every outcome
     of E1 (as of 31.3.2026, all observable) turns false and nothing followed it. The
     overlapping pairs hold period ids: P6's pair goes with J62, and P2's new pairs come."""
-    landing = tmp_path / "landing"
-    shutil.copytree(FIXTURES / "hand_built", landing)
-    settings = settings_under(tmp_path, landing)
-    settings.warehouse.parent.mkdir(parents=True)
+    settings = _hand_built(tmp_path)
+    landing = settings.landing
     _ingest_and_build_person_models(settings, tmp_path / "target")
     e1 = f"""select {E1_OUTCOMES} from intermediate.int_person_episode_outcomes
         where service_period_id = 'E1'"""
@@ -236,14 +243,6 @@ def test_a_period_moved_to_someone_else_recomputes_its_previous_person(tmp_path)
         "select count(distinct built_at) as builds from intermediate.int_person_episode_outcomes",
     )
     assert built["builds"] == 2
-
-
-def _hand_built(work: Path):
-    landing = work / "landing"
-    shutil.copytree(FIXTURES / "hand_built", landing)
-    settings = settings_under(work, landing)
-    settings.warehouse.parent.mkdir(parents=True)
-    return settings
 
 
 def test_the_as_of_date_moved_across_month_ends_and_back_equals_a_full_build(tmp_path):
