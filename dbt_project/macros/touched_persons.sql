@@ -20,6 +20,21 @@
    body selects theirs again (`where {{ persons_filter(touched) }}`), so a person with no rows
    left ends with none. #}
 
+{# What a service episode (int_person_service_episodes) depends on, in the form of
+   meta.touched_by: declared once for the models whose rows derive from whole episodes, so
+   their touched people cannot drift apart. #}
+{% macro service_episode_inputs() %}
+    {{ return({
+        'entities': [
+            ['register', 'service_periods', ['service_period_id']],
+            ['register', 'persons', ['person_key']],
+            ['register', 'jobseeker_periods', ['period_id']],
+        ],
+        'as_of_dated': [['stg_register__service_periods', 'start_date']],
+    }) }}
+{% endmacro %}
+
+
 {% macro touched_persons() %}
     {%- if not (execute and is_incremental()) -%}
         {{ return(none) }}

@@ -7,14 +7,7 @@
    same cut at any later as-of date. #}
 
 {{ config(
-    meta={'touched_by': {
-        'entities': [
-            ['register', 'service_periods', ['service_period_id']],
-            ['register', 'persons', ['person_key']],
-            ['register', 'jobseeker_periods', ['period_id']],
-        ],
-        'as_of_dated': [['stg_register__service_periods', 'start_date']],
-    }},
+    meta={'touched_by': service_episode_inputs()},
 ) }}
 
 {%- set touched = touched_persons() %}
