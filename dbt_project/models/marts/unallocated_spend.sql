@@ -20,8 +20,8 @@ allocations as (
         period_month,
         sum(allocated_eur) filter (where service_period_id is not null) as allocated_eur,
         sum(allocated_eur) filter (where service_period_id is null) as unallocated_eur,
-        count(distinct (invoice_id, line_no)) filter (where service_period_id is null)
-            as unallocated_lines
+        -- A line is split only among episodes, so an unallocated line is one row.
+        count(*) filter (where service_period_id is null) as unallocated_lines
     from {{ ref('int_invoice_allocations') }}
     group by all
 )
