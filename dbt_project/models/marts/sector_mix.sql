@@ -26,25 +26,31 @@ active_years as (
     from episodes
 ),
 
-activity as (
+-- Per sector and per area in one pass over the episode-years (grouping sets).
+activity_levels as (
     select
         employment_area_code,
         year,
         provider_sector,
+        grouping(provider_sector) = 1 as is_area_total,
         count(distinct person_key) as customers,
         count(*) as episodes
     from active_years
-    group by all
+    group by grouping sets (
+        (employment_area_code, year, provider_sector), (employment_area_code, year)
+    )
+),
+
+activity as (
+    select employment_area_code, year, provider_sector, customers, episodes
+    from activity_levels
+    where not is_area_total
 ),
 
 area_activity as (
-    select
-        employment_area_code,
-        year,
-        count(distinct person_key) as area_customers,
-        count(*) as area_episodes
-    from active_years
-    group by all
+    select employment_area_code, year, customers as area_customers, episodes as area_episodes
+    from activity_levels
+    where is_area_total
 ),
 
 exit_outcomes as (
