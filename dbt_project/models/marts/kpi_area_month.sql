@@ -1,16 +1,26 @@
 {# Employment-area KPIs per month (first day) and target group. #}
 
-with spend as (
-    select employment_area_code, period_month as month_start, 'ALL' as target_group,
-        sum(allocated_eur) as spend_eur
-    from {{ ref('int_invoice_allocations') }}
-    group by all
-    union all
-    select a.employment_area_code, a.period_month, g.target_group, sum(a.allocated_eur)
+-- Spend summed per area, month and combination of the episode's target-group flags first
+-- (unallocated spend has none: ALL only), then into the groups: one pass over the
+-- allocations instead of one per group row of every episode.
+with spend_cells as (
+    select
+        a.employment_area_code,
+        a.period_month as month_start,
+        e.is_youth,
+        e.is_long_term_unemployed,
+        e.has_partial_work_ability,
+        e.is_foreign_language,
+        sum(a.allocated_eur) as spend_eur
     from {{ ref('int_invoice_allocations') }} as a
-    inner join {{ ref('int_episode_target_groups') }} as g
-        on g.service_period_id = a.service_period_id
-    where g.target_group <> 'ALL'
+    left join {{ ref('int_person_service_episodes') }} as e
+        on e.service_period_id = a.service_period_id
+    group by all
+),
+
+spend as (
+    select employment_area_code, month_start, target_group, sum(spend_eur) as spend_eur
+    from ({{ target_group_rows('spend_cells', kpi_target_groups()) }}) as grouped
     group by all
 ),
 
