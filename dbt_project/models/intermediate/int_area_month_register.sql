@@ -58,14 +58,13 @@ unemployed as (
 ),
 
 -- A person's days in activating services, in the area of the status segment deciding the day,
--- else in the episode's area (both resolved in int_person_service_month_ends); one row per
--- day, area and person.
+-- else in the episode's area: int_person_service_month_ends has one row per person, day and
+-- area.
 in_services as (
     select
         d.day,
-        d.person_key,
         d.employment_area_code,
-        bool_or(d.is_long_term_unemployed) as is_long_term_unemployed,
+        d.is_long_term_unemployed,
         p.birth_year,
         coalesce(p.has_partial_work_ability, false) as has_partial_work_ability,
         coalesce(p.is_foreign_language, false) as is_foreign_language,
@@ -74,7 +73,6 @@ in_services as (
     from {{ ref('int_person_service_month_ends') }} as d
     left join persons as p on p.person_key = d.person_key
     where d.day in (select day from days)
-    group by all
 ),
 
 -- Segments never overlap and in_services has one row per day, area and person, so a row is a

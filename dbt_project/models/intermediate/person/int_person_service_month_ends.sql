@@ -1,11 +1,11 @@
-{# Each service episode that counts in the activation rate on each month's last day it covers
-   up to the as-of date, with the status segment deciding that day and the employment area
-   the day counts in: the deciding segment's, or the episode's when no segment covers the
-   day. The episode's long-term unemployment flag rides along, so the register counts
-   (int_area_month_register) need no join back to the episodes. A person's
-   segments never overlap, so the deciding one is the latest starting on or before the day,
-   if it has not ended: an as-of join. The segments are the as-of-independent ones: for a day
-   up to the as-of date they decide as the cut ones do.
+{# Each person in a service episode that counts in the activation rate on each month's last
+   day up to the as-of date, once per employment area the day counts in: the area of the
+   status segment deciding that day, or the episode's when no segment covers the day (two
+   episodes of one person on one day count once). The long-term unemployment flag is that of
+   any of the day's episodes at its start, so the register counts (int_area_month_register)
+   only count rows. A person's segments never overlap, so the deciding one is the latest
+   starting on or before the day, if it has not ended: an as-of join. The segments are the
+   as-of-independent ones: for a day up to the as-of date they decide as the cut ones do.
    Incremental by person (macros/touched_persons.sql) and by day: a nightly build recomputes
    the touched people's rows and adds everyone else's for the month-ends the as-of date has
    passed since the last build; rows after the as-of date go (it can be set back). #}
@@ -24,7 +24,6 @@
 -- (all of them in a full build), the day after the last build's as-of date for everyone else.
 with episodes as (
     select
-        service_period_id,
         person_key,
         employment_area_code as episode_area_code,
         is_long_term_unemployed,
@@ -44,7 +43,7 @@ with episodes as (
 -- The month-end days each episode covers from its first day, unnested per episode (not
 -- joined by range).
 days as (
-    select service_period_id, person_key, day, episode_area_code, is_long_term_unemployed
+    select person_key, day, episode_area_code, is_long_term_unemployed
     from (
         select *, last_day({{ unnest_month_starts('first_day', 'observed_end') }}) as day
         from episodes
@@ -64,15 +63,14 @@ segments as (
 
 select
     d.person_key,
-    d.service_period_id,
     d.day,
-    case when d.day <= s.segment_end then s.period_id end as period_id,
     coalesce(
         case when d.day <= s.segment_end then m.employment_area_code end, d.episode_area_code
     ) as employment_area_code,
-    d.is_long_term_unemployed,
+    bool_or(d.is_long_term_unemployed) as is_long_term_unemployed,
     {{ built_at() }}
 from days as d
 asof left join segments as s
     on s.person_key = d.person_key and d.day >= s.segment_start
 left join {{ ref('ref_municipalities') }} as m on m.municipality_code = s.municipality_code
+group by all
