@@ -82,22 +82,29 @@ def warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: 
     try:
         for event in dbt.cli(build, context=context, target_path=PIPELINE_TARGET).stream():
             if isinstance(event, dg.AssetCheckResult):
-                tests.append(event)  # held back until their failing rows can be read
-            else:
+                tests.append(event)
+            if reported_as_it_comes(event):
                 yield event
     except Exception as error:  # a failing build raises once every event has streamed
         failure = error
-    yield from _report_tests(context.run_id, tests, settings)
+    yield from report_tests(context.run_id, tests, settings)
     if failure is not None:
         raise failure
     built_from.write_text(fingerprint, encoding="utf-8")
 
 
-def _report_tests(
+def reported_as_it_comes(event: object) -> bool:
+    """Everything but a failing test, which waits until its failing rows can be read: a
+    passing test is reported while dbt runs on, not in a queue of a hundred once it has
+    exited (about 30 ms of Dagster's event storage each)."""
+    return not isinstance(event, dg.AssetCheckResult) or event.passed
+
+
+def report_tests(
     run_id: str, tests: list[dg.AssetCheckResult], settings: Settings
 ) -> list[dg.AssetCheckResult]:
-    """The tests' results with example failing rows (the dbt process has exited, so the
-    warehouse can be opened), recorded in the check history."""
+    """The failed tests' results with example failing rows (the dbt process has exited, so
+    the warehouse can be opened); every test's result is recorded in the check history."""
     failed = [t.check_name for t in tests if not t.passed and t.check_name]
     examples = failure_examples(settings.warehouse, failed) if settings.warehouse.exists() else {}
     shown = [examples.get(t.check_name or "", "") for t in tests]
@@ -107,7 +114,7 @@ def _report_tests(
         "dbt",
         [check_record(t, e) for t, e in zip(tests, shown, strict=True)],
     )
-    return [with_examples(t, e) for t, e in zip(tests, shown, strict=True)]
+    return [with_examples(t, e) for t, e in zip(tests, shown, strict=True) if not t.passed]
 
 
 def _built_from(warehouse: Path) -> Path:

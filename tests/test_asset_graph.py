@@ -9,11 +9,15 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
 from ingest.contract import ENTITIES
 from orchestration.project import dbt_project, prepare_manifest
 from orchestration.settings import PROJECT_ROOT, Settings
+from quality import history
+from quality.dbt_tests import FAILED_ROW_COUNT, FAILURES_SCHEMA
+from quality.results import EXAMPLES
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +83,44 @@ def test_every_dbt_test_is_a_check_named_like_its_failures_table(defs):
         assert specs[test["name"]].blocking == (test["config"]["severity"].lower() == "error")
     singular = specs["assert_allocations_add_up_to_invoiced"]
     assert singular.asset_key == dg.AssetKey(["marts", "unallocated_spend"])
+
+
+def test_a_passing_dbt_test_is_reported_at_once_a_failing_one_with_its_rows(defs, tmp_path):
+    """Each test is reported once: a passing one as dbt streams it, a failing one after dbt
+    has exited, with its stored failing rows; the check history records both."""
+    from orchestration.dbt import report_tests, reported_as_it_comes
+
+    settings = Settings.under(tmp_path, tmp_path / "landing")
+    settings.warehouse.parent.mkdir(parents=True)
+    with duckdb.connect(str(settings.warehouse)) as con:
+        con.execute(f"create schema {FAILURES_SCHEMA}")
+        con.execute(
+            f"create table {FAILURES_SCHEMA}.kpi_area_month__grain as "
+            "select 8 as employment_area_code, 2 as n"
+        )
+    mart = dg.AssetKey(["marts", "kpi_area_month"])
+    built = dg.Output(None, output_name="marts__kpi_area_month")
+    passed = dg.AssetCheckResult(asset_key=mart, check_name="kpi_area_month__not_null", passed=True)
+    failed = dg.AssetCheckResult(
+        asset_key=mart,
+        check_name="kpi_area_month__grain",
+        passed=False,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={FAILED_ROW_COUNT: 1},
+    )
+    streamed = [e for e in (built, passed, failed) if reported_as_it_comes(e)]
+    assert len(streamed) == 2 and streamed[0] is built and streamed[1] is passed
+
+    [after_dbt] = report_tests("run-1", [passed, failed], settings)
+    assert after_dbt.check_name == "kpi_area_month__grain" and not after_dbt.passed
+    assert after_dbt.metadata[EXAMPLES].value == (
+        "| employment_area_code | n |\n|---|---|\n| 8 | 2 |"
+    )
+    recorded = history.read_history(settings.lake).sort("check_name")
+    assert recorded.select("check_name", "status", "failing_rows").rows() == [
+        ("kpi_area_month__grain", "FAILED", 1),
+        ("kpi_area_month__not_null", "PASSED", None),
+    ]
 
 
 def test_nightly_schedule_at_two_helsinki_time(defs):
