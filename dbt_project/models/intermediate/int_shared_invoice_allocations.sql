@@ -23,7 +23,7 @@ episodes as (
     where contract_id in (select contract_id from shared_lines)
 ),
 
-shared_matches as (
+shared_matches as materialized (
     select
         l.invoice_id,
         l.line_no,
@@ -38,42 +38,53 @@ shared_matches as (
     where l.line_type in ('BASE', 'CREDIT')
 ),
 
-shared_shares as (
-    select
-        m.*,
-        abs(l.amount_cents) as line_cents,
-        sign(l.amount_cents) as line_sign,
-        sum(m.active_days) over (partition by m.invoice_id, m.line_no) as total_days
-    from shared_matches as m
-    inner join shared_lines as l on l.invoice_id = m.invoice_id and l.line_no = m.line_no
+-- Per line its total active days and whole cents before the remainders: aggregates over a few
+-- hundred lines, joined back, where windows over the 2 M shares cost three partitionings.
+line_days as (
+    select invoice_id, line_no, sum(active_days) as total_days
+    from shared_matches
+    group by invoice_id, line_no
 ),
 
-shared_ranked as (
+shared_shares as materialized (
     select
-        *,
-        (line_cents * active_days) // total_days as floor_cents,
-        row_number() over (
-            partition by invoice_id, line_no
-            order by (line_cents * active_days) % total_days desc, service_period_id
-        ) as remainder_rank
-    from shared_shares
+        m.*,
+        sign(l.amount_cents) as line_sign,
+        abs(l.amount_cents) * m.active_days // d.total_days as floor_cents,
+        abs(l.amount_cents) * m.active_days % d.total_days as remainder
+    from shared_matches as m
+    inner join shared_lines as l on l.invoice_id = m.invoice_id and l.line_no = m.line_no
+    inner join line_days as d on d.invoice_id = m.invoice_id and d.line_no = m.line_no
+),
+
+line_leftovers as (
+    select
+        s.invoice_id,
+        s.line_no,
+        abs(any_value(l.amount_cents)) - sum(s.floor_cents) as leftover_cents
+    from shared_shares as s
+    inner join shared_lines as l on l.invoice_id = s.invoice_id and l.line_no = s.line_no
+    group by s.invoice_id, s.line_no
 ),
 
 shared_allocations as (
     select
-        invoice_id,
-        line_no,
-        service_period_id,
-        line_sign * (
-            floor_cents
+        s.invoice_id,
+        s.line_no,
+        s.service_period_id,
+        s.line_sign * (
+            s.floor_cents
             + case
-                when remainder_rank
-                    <= line_cents - sum(floor_cents) over (partition by invoice_id, line_no)
+                when row_number() over (
+                    partition by s.invoice_id, s.line_no
+                    order by s.remainder desc, s.service_period_id
+                ) <= o.leftover_cents
                     then 1
                 else 0
             end
         ) as allocated_cents
-    from shared_ranked
+    from shared_shares as s
+    inner join line_leftovers as o on o.invoice_id = s.invoice_id and o.line_no = s.line_no
 )
 
 select
