@@ -28,8 +28,6 @@ import sys
 import time
 from pathlib import Path
 
-from ingest.generator.rounds import deliver, delivery_rounds
-
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = ("ingest", "dbt build", "checks", "publish", "export")
 PUBLISH_STEPS = ("published__warehouse_snapshot", "published__data_dictionary")
@@ -55,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_benchmark(persons: int, years: int, seed: int, work: Path) -> dict:
+    # Imported here: the measured pipeline process runs this script too, and a real run
+    # imports no generator (Faker, the catalogue: about 0.3-1 s of the run's wall time).
+    from ingest.generator.rounds import deliver, delivery_rounds
+
     shutil.rmtree(work, ignore_errors=True)
     generated, landing = work / "generated", work / "landing"
     generate = _measured(
