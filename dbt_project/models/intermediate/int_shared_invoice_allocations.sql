@@ -49,22 +49,19 @@ line_days as (
 shared_shares as materialized (
     select
         m.*,
+        abs(l.amount_cents) as line_cents,
         sign(l.amount_cents) as line_sign,
-        abs(l.amount_cents) * m.active_days // d.total_days as floor_cents,
-        abs(l.amount_cents) * m.active_days % d.total_days as remainder
+        line_cents * m.active_days // d.total_days as floor_cents,
+        line_cents * m.active_days % d.total_days as remainder
     from shared_matches as m
     inner join shared_lines as l on l.invoice_id = m.invoice_id and l.line_no = m.line_no
     inner join line_days as d on d.invoice_id = m.invoice_id and d.line_no = m.line_no
 ),
 
 line_leftovers as (
-    select
-        s.invoice_id,
-        s.line_no,
-        abs(any_value(l.amount_cents)) - sum(s.floor_cents) as leftover_cents
-    from shared_shares as s
-    inner join shared_lines as l on l.invoice_id = s.invoice_id and l.line_no = s.line_no
-    group by s.invoice_id, s.line_no
+    select invoice_id, line_no, any_value(line_cents) - sum(floor_cents) as leftover_cents
+    from shared_shares
+    group by invoice_id, line_no
 ),
 
 shared_allocations as (
